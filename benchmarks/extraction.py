@@ -1,0 +1,63 @@
+"""Extraction accuracy: precision, recall and F1 per relation type and overall, against the
+hand-checked gold files in tests/gold/ (the seeds) and tests/gold/corpus/ (real UN resolutions
+in ../shared/corpus, when that folder is present).
+
+    python benchmarks/extraction.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from normgraph import api
+from normgraph.catalog import load_catalog
+from normgraph.evaluate import Score, expected_references, found_references, load_gold, score
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def evaluate(gold_dir: Path, source_dir: Path) -> tuple[dict[str, Score], list[str]]:
+    catalog = load_catalog(ROOT / "data" / "catalog.yaml")
+    totals: dict[str, Score] = {}
+    misses: list[str] = []
+    for gold_path in sorted(gold_dir.glob("*.yaml")):
+        gold = load_gold(gold_path)
+        source = source_dir / gold["file"]
+        if not source.exists():
+            continue
+        (extraction,), errors = api.ingest([source], catalog=catalog)
+        assert not errors, errors
+        exp, got = expected_references(gold), found_references(extraction)
+        for relation, s in score(exp, got).items():
+            totals.setdefault(relation, Score()).add(s)
+        misses += [f"  missed   {gold['file']} {t}" for t in sorted(exp - got)]
+        misses += [f"  spurious {gold['file']} {t}" for t in sorted(got - exp)]
+    return totals, misses
+
+
+def table(title: str, totals: dict[str, Score]) -> str:
+    lines = [title, f"  {'relation':<34} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for relation, s in sorted(totals.items(), key=lambda kv: (kv[0] == "overall", kv[0])):
+        lines.append(f"  {relation:<34} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                     f"{s.tp:4} {s.fp:4} {s.fn:4}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    seeds, seed_misses = evaluate(ROOT / "tests" / "gold", ROOT / "data" / "sources")
+    print(table("Seeds (data/sources, tests/gold)", seeds))
+    print("\n".join(seed_misses) or "  (no misses)")
+    if CORPUS.is_dir():
+        corpus, corpus_misses = evaluate(ROOT / "tests" / "gold" / "corpus", CORPUS)
+        print()
+        print(table("Unseen UN resolutions (../shared/corpus, tests/gold/corpus)", corpus))
+        print("\n".join(corpus_misses) or "  (no misses)")
+    else:
+        print("\n../shared/corpus is absent: unseen-document figures skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The ``normgraph`` command: a thin layer over :mod:`normgraph.api`.
+
+Exit codes: 0 success; 1 the work failed (a file could not be read, the graph does not
+conform, an unknown symbol); 2 bad usage (a malformed symbol or parameter).
+Library modules are imported inside the commands, so ``normgraph --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="normgraph: a knowledge graph of the UN cyber-norms instruments.",
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr, then exit."""
+    typer.echo(f"normgraph: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _graph(dump: Path | None):
+    from . import api
+
+    target = dump or api.Paths.default().dump
+    if not target.exists():
+        fail(f"{target}: no dump here; run `normgraph build` first")
+    try:
+        return api.load_graph(target)
+    except Exception as exc:  # a parser error is one line for the user
+        fail(f"{target}: cannot be parsed as Turtle ({str(exc).splitlines()[0]})")
+
+
+def _symbol(text: str, graph) -> str:
+    from . import api
+    from .symbols import SymbolError
+
+    try:
+        return api.resolve_symbol(text, graph)
+    except SymbolError as exc:
+        fail(str(exc), 2)
+    except api.UnknownSymbol as exc:
+        fail(str(exc), 1)
+
+
+DumpOption = typer.Option(None, "--dump", help="Turtle dump to read (default: data/normgraph.ttl).")
+
+
+@app.command()
+def build(
+    strict: bool = typer.Option(False, "--strict", help="Fail on any warning too."),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Where to write the dump."),
+    root: Path | None = typer.Option(None, "--root", help="Project folder holding data/."),
+) -> None:
+    """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
+    from . import api
+
+    paths = api.Paths(root) if root else api.Paths.default()
+    result = api.build(paths, strict=strict, out=out)
+    for err in result.errors:
+        typer.echo(f"error: {err.line()}", err=True)
+    for w in result.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    for f in result.report.findings:
+        typer.echo(f.line(), err=True)
+    instruments = sum(1 for e in result.extractions if e.symbol)
+    refs = sum(len(e.references) for e in result.extractions)
+    typer.echo(f"read {len(result.extractions)} documents ({instruments} with a symbol), "
+               f"{refs} references; graph of {len(result.graph)} triples")
+    if not result.report.conforms:
+        fail(f"the graph does not conform ({len(result.report.violations)} violations); "
+             f"the previous dump is untouched")
+    if strict and (result.warnings or result.report.warnings):
+        fail("warnings with --strict; the previous dump is untouched")
+    if result.written:
+        typer.echo(f"wrote {result.written}")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(file: Path | None = typer.Argument(None, help="Turtle file (default: the dump).")
+             ) -> None:
+    """Validate a Turtle file against the shapes: exit 0 when it conforms, 1 with one line per
+    violation (focus node, path, message)."""
+    from . import api
+
+    target = file or api.Paths.default().dump
+    if not target.exists():
+        fail(f"{target}: no such file")
+    try:
+        report = api.validate_file(target)
+    except Exception as exc:
+        fail(f"{target}: cannot be parsed as Turtle ({str(exc).splitlines()[0]})")
+    for f in report.findings:
+        typer.echo(f.line())
+    if not report.conforms:
+        raise typer.Exit(1)
+    typer.echo(f"{target}: conforms ({len(report.warnings)} warnings)")
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, jsonld or trig."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+    dump: Path | None = DumpOption,
+) -> None:
+    """Export the graph in another serialisation (deterministic output)."""
+    from .dump import FORMATS, serialize, write_atomic
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    text = serialize(_graph(dump), fmt)
+    if output:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def stats(dump: Path | None = DumpOption,
+          fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
+    """Counts per class and per relation."""
+    from . import api
+
+    data = api.stats(_graph(dump))
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for section, counts in data.items():
+        typer.echo(f"{section}:")
+        for key, n in counts.items():
+            typer.echo(f"  {n:6}  {key}")
+
+
+@app.command()
+def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/16"),
+         dump: Path | None = DumpOption,
+         fmt: str = typer.Option("text", "--format", "-f", help="text or json.")) -> None:
+    """Everything the graph holds about one instrument."""
+    from . import api
+
+    graph = _graph(dump)
+    data = api.instrument(graph, _symbol(symbol, graph))
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{data['symbol']}  <{data['iri']}>")
+    for key, values in data["properties"].items():
+        if key.endswith(("has_part", "cites", "based_on")) or "normgraph/ontology#" in key:
+            continue
+        for v in values:
+            typer.echo(f"  {key}: {v}")
+    for c in data["cites"]:
+        typer.echo(f"  {c['relation']} -> {c['symbol']}")
+    for c in data["cited_by"]:
+        typer.echo(f"  <- {c['symbol']} {c['relation']}")
+    if data["paragraphs"]:
+        typer.echo(f"  paragraphs: {', '.join(data['paragraphs'])}")
+
+
+@app.command()
+def ingest(
+    files: list[Path] = typer.Argument(..., help="Documents to read (any path)."),
+    fmt: str = typer.Option("json", "--format", "-f", help="json or ttl."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+) -> None:
+    """Run the whole pass on any files and print what was found."""
+    from . import api
+    from .dump import to_turtle, write_atomic
+
+    if fmt not in ("json", "ttl"):
+        fail(f"unknown format {fmt!r}; choose json or ttl", 2)
+    extractions, errors = api.ingest(files)
+    for err in errors:
+        typer.echo(f"normgraph: {err.line()}", err=True)
+    if fmt == "json":
+        text = json.dumps([api.extraction_json(e) for e in extractions], indent=2,
+                          ensure_ascii=False) + "\n"
+    else:
+        from .graph import GraphInput, build_dataset
+        from .reference import load_reference
+
+        ds, _ = build_dataset(GraphInput(extractions, load_reference()))
+        text = to_turtle(ds)
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+    if errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

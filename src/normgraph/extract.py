@@ -1,0 +1,350 @@
+"""Extraction: paragraphs -> typed references, recommendations, principles, norm and theme
+mentions, and the facts web pages and news items state about bodies and events.
+
+The relation of a reference comes from the clause that governs the mention, by the grammar
+of UN texts:
+
+* a pattern around the mention wins: "established pursuant to resolution 75/240",
+  "resolution 75/240 establishing/established/, which established" -> ``establishes``;
+  "as endorsed by the General Assembly in its resolution 79/237" (a passive) -> ``refers to``;
+  "as requested in resolution X" -> ``requests``;
+* otherwise the nearest clause verb before the mention, within its clause: "Recalling its
+  resolutions ..." -> ``recalls``, "Decides to endorse ... document A/80/257" -> ``endorses``;
+  a verb introducing a proposition ("Recalling further that ...", "noting that ...") or a
+  verb whose object is not a document ("Requests the Secretary-General ...") -> ``refers to``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Document, Extraction, Paragraph, Principle, Reference
+from .segment import Footnote, segment
+from .symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
+
+__all__ = ["extract", "relation_at", "RELATION_NAMES"]
+
+RELATION_NAMES = (
+    "recalls",
+    "reaffirms",
+    "welcomes",
+    "endorses",
+    "takes note of",
+    "notes",
+    "establishes",
+    "requests",
+    "decides to include in the agenda",
+    "refers to",
+)
+
+# clause verbs (any inflection as written in UN texts) -> relation; None = a verb whose object
+# is not the cited document, so the mention is a plain reference
+_VERBS: list[tuple[str, str | None]] = [
+    (r"tak(?:e|es|ing|en)\s+note\s+(?:with\s+\w+\s+)?of", "takes note of"),
+    (r"decid(?:e|es|ed|ing)\s+to\s+include\s+in\s+the\s+(?:provisional\s+)?agenda",
+     "decides to include in the agenda"),
+    (r"recall(?:s|ing|ed)?", "recalls"),
+    (r"reaffirm(?:s|ing|ed)?", "reaffirms"),
+    (r"welcom(?:e|es|ing|ed)", "welcomes"),
+    (r"endors(?:e|es|ing|ed)", "endorses"),
+    (r"not(?:e|es|ing|ed)", "notes"),
+    (r"decid(?:e|es|ed|ing)", None),
+    (r"request(?:s|ing|ed)?", None),
+    (r"call(?:s|ing|ed)?\s+upon", None),
+    (r"invit(?:e|es|ing|ed)", None),
+    (r"urg(?:e|es|ing|ed)", None),
+    (r"encourag(?:e|es|ing|ed)", None),
+    (r"support(?:s|ing|ed)?", None),
+    (r"emphasiz(?:e|es|ing|ed)", None),
+    (r"stress(?:es|ing|ed)?", None),
+    (r"underlin(?:e|es|ing|ed)", None),
+    (r"underscor(?:e|es|ing|ed)", None),
+    (r"consider(?:s|ing|ed)?", None),
+    (r"recommend(?:s|ing|ed)?", None),
+    (r"recogniz(?:e|es|ing|ed)", None),
+    (r"acknowledg(?:e|es|ing|ed)", None),
+    (r"affirm(?:s|ing|ed)?", None),
+    (r"confirm(?:s|ing|ed)?", None),
+    (r"express(?:es|ing|ed)?", None),
+    (r"guided\s+by", None),
+    (r"enshrin(?:e|es|ed|ing)", None),
+    (r"in\s+accordance\s+with", None),
+    (r"pursuant\s+to", None),
+    (r"taking\s+into\s+account", None),
+    (r"bearing\s+in\s+mind", None),
+]
+_VERB_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(_VERBS)) + r")\b", re.I
+)
+_CLAUSE_BREAK = re.compile(r";|:|\.\s+(?=[A-Z])|,\s+and\s+(?=[a-z]+ing\b)")
+_ESTABLISHED_BEFORE = re.compile(
+    r"\bestablish(?:ed|ing)\s+(?:(?:pursuant|according)\s+to|by|under|in)\s+"
+    r"(?:(?:the\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly\s+)?(?:its\s+)?"
+    r"(?:resolution|decision)s?\s*$",
+    re.I,
+)
+_ESTABLISHED_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:which\s+|that\s+)?(?:has\s+)?establish(?:ed|es|ing)\b",
+    re.I,
+)
+_REQUESTED_BEFORE = re.compile(
+    r"\b(?:as\s+)?requested\s+(?:in|by)\s+(?:(?:the\s+)?General\s+Assembly\s+)?(?:in\s+)?"
+    r"(?:its\s+)?(?:resolution|decision)s?\s*$",
+    re.I,
+)
+_PASSIVE_BEFORE = re.compile(
+    r"\b\w+ed\s+by\s+(?:consensus\s+)?(?:(?:through|in)\s+)?(?:(?:the\s+)?(?:UN\s+)?"
+    r"General\s+Assembly\s+)?(?:(?:in|through)\s+)?(?:its\s+)?(?:consensus\s+)?"
+    r"(?:resolution|decision)s?\s*$",
+    re.I,
+)
+_LIST_GLUE = re.compile(
+    r"^(?:\s|,|\band\b|\bas\s+well\s+as\b|\bits\b|\bof\b|\d{1,2}\s+\w+\s+\d{4}|"
+    r"(?:General\s+Assembly\s+)?(?:resolution|decision|document)s?)*$",
+    re.I,
+)
+
+
+def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
+    """The relation with which ``text`` cites the mention at ``text[start:end]``, and the
+    verb as written that decides it (None for a plain reference).
+
+    >>> relation_at("Recalling its resolution 75/240 of 31 December 2020,", 25, 31)
+    ('recalls', 'Recalling')
+    >>> t = "the group established pursuant to resolution 75/240 held its session"
+    >>> relation_at(t, t.index("75/240"), t.index("75/240") + 6)
+    ('establishes', 'established pursuant to')
+    """
+    before = text[:start]
+    after = text[end:]
+    after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4}", "", after)
+    m = _ESTABLISHED_BEFORE.search(before[-160:])
+    if m:
+        return "establishes", re.sub(r"\s+", " ", m.group(0)).split(" resolution")[0].split(
+            " General")[0].split(" decision")[0].strip()
+    m = _ESTABLISHED_AFTER.match(after_date)
+    if m:
+        return "establishes", re.sub(r"\s+", " ", m.group(0)).strip(" ,")
+    m = _REQUESTED_BEFORE.search(before[-120:])
+    if m:
+        return "requests", "requested"
+    if _PASSIVE_BEFORE.search(before[-120:]):
+        return "refers to", None
+    # the clause the mention stands in
+    clause_start = 0
+    for b in _CLAUSE_BREAK.finditer(before):
+        clause_start = b.end()
+    clause = before[clause_start:]
+    last = None
+    for vm in _VERB_RE.finditer(clause):
+        last = vm
+    if last is None:
+        return "refers to", None
+    index = int(next(k for k, v in last.groupdict().items() if v)[1:])
+    relation = _VERBS[index][1]
+    verb = re.sub(r"\s+", " ", last.group(0))
+    if relation is None:
+        return "refers to", verb
+    tail = clause[last.end() :]
+    # "Recalling further that ...": the verb's object is a proposition, not the document
+    if re.match(r"\s*(?:also\s+|further\s+|moreover\s+|with\s+\w+\s+)?that\b", tail, re.I):
+        return "refers to", verb
+    # a passive participle ("endorsed by ...") does not make the citing text the agent
+    if re.match(r"\s+by\b", tail) and relation not in ("takes note of",):
+        return "refers to", verb
+    # the verb must govern the mention: between them only its object noun phrase
+    if re.search(r"\b(?:who|which|whose)\b", tail):
+        return "refers to", verb
+    return relation, verb
+
+
+def _quote(text: str, mention: SymbolMention, lo: int) -> str:
+    """The span as written: the list item with its keyword and date ("resolution 75/240 of
+    31 December 2020")."""
+    start = mention.start
+    kw = re.search(r"(?:annex\s+\w+\s+(?:to|of)\s+)?(?:document|resolutions?|decisions?)\s*$",
+                   text[max(lo, start - 40) : start], re.I)
+    if kw:
+        start = max(lo, start - 40) + kw.start()
+    end = mention.end
+    d = re.match(r"\s*,?\s*of\s+\d{1,2}\s+\w+\s+\d{4}", text[end:])
+    if d:
+        end += d.end()
+    return re.sub(r"\s+", " ", text[start:end]).strip()
+
+
+def _references_in(paragraph: Paragraph, own_symbol: str | None) -> Iterable[Reference]:
+    body = paragraph.text
+    for mention in scan(body):
+        if own_symbol and mention.symbol.symbol == own_symbol:
+            continue
+        relation, verb = relation_at(body, mention.start, mention.end)
+        yield Reference(
+            symbol=mention.symbol.symbol,
+            relation=relation,
+            paragraph=paragraph.number,
+            kind=mention.symbol.kind,
+            date=mention.date,
+            verb=verb,
+            quote=_quote(body, mention, 0),
+            annex=mention.annex,
+        )
+
+
+_PRINCIPLES_INTRO = re.compile(r"\bprinciples\b[^.;]*:\s*$", re.I)
+_CHAIR = re.compile(
+    r"\bThe\s+Chair\s+of\s+the\s+(?P<body>[^.]{2,200}?)\s+is\s+"
+    r"(?P<name>(?:H\.\s?E\.\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][^,.;]{2,100}?)\s*[,.;]"
+)
+_ADOPTS = re.compile(
+    r"\badopt(?:ed|ing|s)\s+(?:its|the)\s+(?P<what>(?:[Ff]inal|[Aa]nnual|[Tt]hird|[Ss]econd|"
+    r"[Ff]irst|[Pp]rogress|[Ss]ubstantive|\s)*[Rr]eport)\s+(?P<sym>" + SYMBOL_PATTERN.pattern
+    + ")",
+    re.I,
+)
+_ON_DATE = re.compile(r"\bon\s+(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"])")
+
+
+def _facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
+    """Statements about bodies and events a web page or news item makes, each with its
+    paragraph: who chairs a body, which report was adopted on which day."""
+    facts: list[dict[str, str]] = []
+    for p in paragraphs:
+        for m in _CHAIR.finditer(p.text):
+            facts.append({"fact": "chair", "body": m.group("body").strip(),
+                          "value": m.group("name").strip(), "paragraph": p.number})
+        for sentence in _SENTENCE_BREAK.split(p.text):
+            am = _ADOPTS.search(sentence)
+            if not am:
+                continue
+            dm = _ON_DATE.search(sentence)
+            date = None
+            if dm:
+                d = DATE_PATTERN.search(dm.group(1))
+                date = iso_date(*d.groups()) if d else None
+            fact = {"fact": "adopted", "symbol": parse(am.group("sym")).symbol,
+                    "what": re.sub(r"\s+", " ", am.group("what")).strip(),
+                    "subject": sentence.strip(), "paragraph": p.number}
+            if date:
+                fact["date"] = date
+            facts.append(fact)
+    return facts
+
+
+def _principles(paragraphs: list[Paragraph]) -> list[Principle]:
+    """Bulleted items under a paragraph that introduces "the following principles:"."""
+    intro = {p.number for p in paragraphs if p.kind != "sub-item" and
+             _PRINCIPLES_INTRO.search(p.text)}
+    out: list[Principle] = []
+    for p in paragraphs:
+        if p.kind == "sub-item" and p.parent in intro and "(b" in p.number:
+            out.append(Principle(len(out) + 1, p.group, p.text, p.number))
+    return out
+
+
+def _document_kind(doc: Document, grammar_hint: str | None) -> str:
+    kind = doc.metadata.get("kind")
+    if kind:
+        return kind
+    symbol = doc.metadata.get("symbol")
+    if symbol:
+        return parse(symbol).kind
+    return grammar_hint or "document"
+
+
+def extract(doc: Document, reference: object | None = None) -> Extraction:
+    """Run segmentation and extraction on one read document.
+
+    ``reference`` (a :class:`normgraph.reference.ReferenceData`) drives the pillar, theme and
+    norm tagging; without it those are left empty.
+    """
+    paragraphs, footnotes = segment(doc)
+    own = doc.metadata.get("symbol")
+    warnings: list[str] = []
+    references: list[Reference] = []
+
+    # the title from front matter may be fuller than the one printed in the text
+    title = doc.metadata.get("title")
+    for p in paragraphs:
+        if p.kind == "title" and title and len(title) > len(p.text):
+            p.text = title
+
+    fn_by_number = {fn.number: fn for fn in footnotes}
+    called: set[str] = set()
+    for p in paragraphs:
+        if p.kind == "footnote":
+            continue
+        references.extend(_references_in(p, own))
+        for number, offset in p.calls:
+            fn = fn_by_number.get(number)
+            if fn is None:
+                continue
+            called.add(number)
+            references.extend(_footnote_refs(p, fn, offset, own))
+    for p in paragraphs:
+        if p.kind == "footnote" and p.number[2:] not in called:
+            references.extend(_references_in(p, own))
+    if own and any(own == m.symbol.symbol for p in paragraphs for m in scan(p.text)
+                   if p.kind not in ("title",)):
+        warnings.append(f"the document cites its own symbol {own}; that mention is ignored")
+
+    # one reference per (symbol, relation, paragraph); the first mention keeps its quote
+    seen: set[tuple[str, str, str]] = set()
+    unique: list[Reference] = []
+    for r in references:
+        key = (r.symbol, r.relation, r.paragraph)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+
+    extraction = Extraction(
+        document=doc,
+        symbol=own,
+        kind=_document_kind(doc, None),
+        title=title,
+        date=doc.metadata.get("date"),
+        paragraphs=paragraphs,
+        references=unique,
+        principles=_principles(paragraphs),
+        facts=_facts(paragraphs) if not own else [],
+        warnings=warnings,
+    )
+    if reference is not None:
+        _tag(extraction, reference)
+    return extraction
+
+
+def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
+                   own: str | None) -> Iterable[Reference]:
+    """References printed in a footnote belong to the paragraph that calls the footnote; the
+    relation is the one the host's clause gives at the call."""
+    # the call stands after the clause's closing punctuation ("...;2"): read the clause it ends
+    while offset > 0 and host.text[offset - 1] in ";,.: ":
+        offset -= 1
+    relation, verb = relation_at(host.text, offset, offset)
+    for mention in scan(fn.text):
+        if own and mention.symbol.symbol == own:
+            continue
+        yield Reference(mention.symbol.symbol, relation, host.number, mention.symbol.kind,
+                        mention.date, verb, re.sub(r"\s+", " ", fn.text).strip()[:200],
+                        mention.annex)
+
+
+def _tag(extraction: Extraction, reference: object) -> None:
+    pillar_of_heading: dict[str, str | None] = {}
+    for p in extraction.paragraphs:
+        themes = reference.themes_in(p.text)  # type: ignore[attr-defined]
+        if themes:
+            extraction.themes[p.number] = themes
+        norms = reference.norms_in(p.text)  # type: ignore[attr-defined]
+        if norms:
+            extraction.norms[p.number] = norms
+        if p.heading:
+            if p.heading not in pillar_of_heading:
+                concept = reference.match_pillar(p.heading)  # type: ignore[attr-defined]
+                pillar_of_heading[p.heading] = concept.key if concept else None
+            key = pillar_of_heading[p.heading]
+            if key:
+                extraction.pillars[p.number] = key

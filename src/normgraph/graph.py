@@ -1,0 +1,490 @@
+"""Graph: extractions + reference data -> an rdflib Dataset. The only module that writes
+triples.
+
+One named graph per source file (so provenance survives a merge) and one for the curated
+reference data; the dump is their union. No blank nodes: every node has an IRI from
+:mod:`normgraph.vocab`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from . import __version__
+from .catalog import CatalogEntry
+from .model import Extraction
+from .symbols import SymbolError, parse
+from .vocab import (
+    CITO,
+    ELI,
+    NG,
+    ORG,
+    RELATION_SUPER,
+    RELATIONS,
+    base,
+    body_iri,
+    build_iri,
+    citation_iri,
+    concept_iri,
+    instrument_iri,
+    norm_iri,
+    paragraph_iri,
+    pillar_iri,
+    principle_group_iri,
+    principle_iri,
+    publication_iri,
+    scheme_iri,
+    slug,
+    source_iri,
+    theme_iri,
+)
+
+__all__ = ["GraphInput", "build_dataset", "graph_iri", "document_iri"]
+
+DOCUMENT_TYPES = ("resolution", "decision", "report", "document", "web page", "news item")
+SUBDIVISION_TYPES = ("title", "header", "preambular", "operative", "report-paragraph",
+                     "sub-item", "footnote", "text")
+_ORGANS = {"General Assembly": "general-assembly"}
+
+
+def graph_iri(name: str) -> URIRef:
+    """Named graph holding what one source file (or 'reference') contributes."""
+    return URIRef(f"{base()}graph/{name}")
+
+
+def document_iri(extraction: Extraction) -> URIRef:
+    if extraction.symbol:
+        return instrument_iri(extraction.symbol)
+    return publication_iri(extraction.document.name.rsplit(".", 1)[0])
+
+
+def part_iri(doc: URIRef, number: str) -> URIRef:
+    parts = [p for p in re.split(r"[\s()]+", number) if p]
+    return URIRef(f"{doc}/para/" + "/".join(parts))
+
+
+@dataclass
+class GraphInput:
+    """Everything the graph is made from."""
+
+    extractions: list[Extraction]
+    reference: Any  # normgraph.reference.ReferenceData
+    catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    sources: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes as received
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.graphs: dict[str, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
+        self.current = "reference"
+        self.warnings: list[str] = []
+        # symbol -> {"date": {iso: [where]}, "kind": str}
+        self.cited: dict[str, dict[str, Any]] = {}
+        self.held: dict[str, URIRef] = {}
+
+    def add(self, s: URIRef, p: URIRef, o: Any) -> None:
+        if o is None or o == "":
+            return
+        self.graphs[self.current].add((s, p, o))
+
+    def label(self, text: str) -> Literal:
+        return Literal(" ".join(text.split()), lang="en")
+
+    # -- schemes ------------------------------------------------------------------------------
+    def scheme(self, name: str, label: str) -> URIRef:
+        iri = scheme_iri(name)
+        self.add(iri, RDF.type, SKOS.ConceptScheme)
+        self.add(iri, SKOS.prefLabel, self.label(label))
+        return iri
+
+    def concept(self, scheme: str, key: str) -> URIRef:
+        iri = concept_iri(scheme, key)
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.inScheme, scheme_iri(scheme))
+        self.add(iri, SKOS.prefLabel, self.label(key))
+        return iri
+
+    # -- instruments ----------------------------------------------------------------------------
+    def instrument(self, symbol: str, kind: str | None = None) -> URIRef:
+        iri = instrument_iri(symbol)
+        if kind is None:
+            try:
+                kind = parse(symbol).kind
+            except SymbolError:
+                kind = "document"
+        self.add(iri, RDF.type, NG.Instrument)
+        self.add(iri, RDF.type, ELI.LegalResource)
+        self.add(iri, ELI.id_local, Literal(symbol))
+        self.add(iri, RDFS.label, Literal(symbol))
+        self.add(iri, RDFS.seeAlso, URIRef("https://undocs.org/" + symbol))
+        self.cited.setdefault(symbol, {"dates": defaultdict(list), "kind": kind})
+        if not self.cited[symbol].get("kind_fixed"):
+            self.cited[symbol]["kind"] = kind
+        return iri
+
+    def source_ref(self, src: Any, files: dict[str, URIRef]) -> URIRef:
+        """IRI of what a curated record names as its source."""
+        symbol = getattr(src, "symbol", None) if not isinstance(src, dict) else src.get("symbol")
+        para = getattr(src, "paragraph", None) if not isinstance(src, dict) else src.get(
+            "paragraph")
+        file = getattr(src, "file", None) if not isinstance(src, dict) else src.get("file")
+        if symbol:
+            sym = parse(str(symbol)).symbol
+            doc = self.instrument(sym)
+            if para:
+                return self.stub_paragraph(doc, str(para))
+            return doc
+        if file and file in files:
+            return part_iri(files[file], str(para)) if para else files[file]
+        if file:
+            return source_iri(str(file))
+        raise ValueError(f"source {src!r} names neither a symbol nor a file")
+
+    def stub_paragraph(self, doc: URIRef, number: str) -> URIRef:
+        """A paragraph of a document the corpus may not hold, named by a curated source."""
+        parts = [p for p in re.split(r"[\s()]+", number) if p]
+        parent = doc
+        iri = doc
+        for depth, part in enumerate(parts):
+            iri = URIRef(f"{parent if depth else doc}/para/{part}" if depth == 0
+                         else f"{parent}/{part}")
+            self.add(iri, RDF.type, NG.Paragraph)
+            self.add(iri, ELI.is_part_of, parent)
+            self.add(parent, ELI.has_part, iri)
+            shown = parts[0] + "".join(f" ({p})" for p in parts[1 : depth + 1])
+            self.add(iri, ELI.number, Literal(shown))
+            self.add(iri, NG.ordinal, Literal(_ordinal_of(part), datatype=XSD.integer))
+            parent = iri
+        return iri
+
+
+def _ordinal_of(part: str) -> int:
+    """Sort key of a printed number for a paragraph the corpus does not hold: '13' -> 13,
+    'f' -> 6, 'ii' -> 2 (roman), 'pp3' -> 3."""
+    if part.isdigit():
+        return int(part)
+    m = re.fullmatch(r"[a-z]{1,3}(\d+)", part)
+    if m:
+        return int(m.group(1))
+    romans = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
+              "ix": 9, "x": 10}
+    if part in romans and part not in ("i", "v", "x"):
+        return romans[part]
+    if len(part) == 1 and part.isalpha():
+        return ord(part.lower()) - 96
+    if re.fullmatch(r"\d+\.\d+", part):
+        return int(part.split(".")[1])
+    return 1
+
+
+def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
+    """Build the dataset; returns it with the warnings met (conflicting dates, unknown
+    bodies...)."""
+    b = _Builder()
+    ref = data.reference
+    files: dict[str, URIRef] = {e.document.name: document_iri(e) for e in data.extractions}
+
+    # -- controlled schemes -------------------------------------------------------------------
+    b.scheme("document-type", "Document types")
+    for k in DOCUMENT_TYPES:
+        b.concept("document-type", k)
+    b.scheme("subdivision-type", "Subdivision types")
+    for k in SUBDIVISION_TYPES:
+        b.concept("subdivision-type", k)
+
+    # -- reference data ---------------------------------------------------------------------------
+    _reference(b, ref, files)
+
+    # -- source documents -------------------------------------------------------------------------
+    activity = build_iri(__version__)
+    b.add(activity, RDF.type, PROV.Activity)
+    b.add(activity, RDFS.label, Literal(f"normgraph {__version__} build"))
+    for e in sorted(data.extractions, key=lambda x: x.document.name):
+        b.current = e.document.name
+        entry = data.catalog.get(e.document.name)
+        _document(b, e, entry, data.sources.get(e.document.name), activity, ref, files)
+
+    # -- dates of cited instruments: set only where every statement agrees ------------------------
+    b.current = "reference"
+    for symbol, info in sorted(b.cited.items()):
+        iri = instrument_iri(symbol)
+        kind = info["kind"]
+        b.add(iri, ELI.type_document, concept_iri("document-type", kind))
+        if symbol in b.held or info.get("date_fixed"):
+            continue
+        dates = info["dates"]
+        if len(dates) == 1:
+            (date,) = dates
+            b.add(iri, ELI.date_document, Literal(date, datatype=XSD.date))
+        elif len(dates) > 1:
+            where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})" for d, w in sorted(dates.items()))
+            b.warnings.append(f"{symbol}: sources state different dates, none recorded: {where}")
+
+    ds = Dataset()
+    for name, triples in b.graphs.items():
+        g = ds.graph(graph_iri(slug(name) if name != "reference" else "reference"))
+        for t in triples:
+            g.add(t)
+    return ds, b.warnings
+
+
+def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes | None,
+              activity: URIRef, ref: Any, files: dict[str, URIRef]) -> None:
+    doc = files[e.document.name]
+    src = source_iri(e.document.name)
+    b.add(src, RDF.type, PROV.Entity)
+    b.add(src, DCTERMS.title, Literal(e.document.name))
+    if raw is not None:
+        b.add(src, NG.sha256, Literal(hashlib.sha256(raw).hexdigest()))
+    b.add(activity, PROV.used, src)
+    kind = (entry.kind if entry else None) or e.kind
+    if kind not in DOCUMENT_TYPES:
+        kind = "document"
+    meta = e.document.metadata
+    if e.symbol:
+        b.instrument(e.symbol, kind)
+        b.cited[e.symbol]["kind_fixed"] = True
+        b.held[e.symbol] = doc
+        title = (entry.title if entry and entry.title else None) or e.title
+        b.add(doc, ELI.title, b.label(title) if title else None)
+        date = (entry.date if entry and entry.date else None) or e.date
+        if date:
+            b.add(doc, ELI.date_document, Literal(date, datatype=XSD.date))
+        if meta.get("distributed"):
+            b.add(doc, ELI.date_publication, Literal(meta["distributed"], datatype=XSD.date))
+        organ = _ORGANS.get(meta.get("organ", ""))
+        passed_by = (entry.passed_by if entry else None) or organ
+        if passed_by:
+            b.add(doc, ELI.passed_by, body_iri(passed_by))
+        if meta.get("session"):
+            b.add(doc, NG.session, Literal(int(meta["session"]), datatype=XSD.integer))
+        b.add(doc, NG.agendaItem, Literal(meta["agenda_item"]) if meta.get("agenda_item") else None)
+        b.add(doc, NG.meeting, Literal(meta["meeting"]) if meta.get("meeting") else None)
+        if meta.get("record_id", "").isdigit():
+            b.add(doc, DCTERMS.source,
+                  URIRef(f"https://digitallibrary.un.org/record/{meta['record_id']}"))
+    else:
+        b.add(doc, RDF.type, NG.Publication)
+        b.add(doc, RDF.type, ELI.Work)
+        b.add(doc, ELI.type_document, concept_iri("document-type", kind))
+        first = next((p.text for p in e.paragraphs if p.text), e.document.name)
+        title = (entry.title if entry and entry.title else None) or first
+        b.add(doc, DCTERMS.title, b.label(title[:300]))
+        b.add(doc, RDFS.label, b.label(title[:300]))
+        if entry and entry.about:
+            b.add(doc, DCTERMS.subject, body_iri(entry.about))
+    if entry and entry.url:
+        b.add(doc, DCTERMS.source, URIRef(entry.url))
+    b.add(doc, PROV.wasDerivedFrom, src)
+    if entry:
+        for s in entry.sources:
+            b.add(doc, PROV.wasDerivedFrom, b.source_ref(s, files))
+
+    is_legal = bool(e.symbol)
+    for p in e.paragraphs:
+        piri = part_iri(doc, p.number)
+        parent = part_iri(doc, p.parent) if p.parent else doc
+        b.add(piri, RDF.type, NG.Paragraph)
+        b.add(piri, RDF.type, ELI.LegalResourceSubdivision if is_legal else ELI.WorkSubdivision)
+        b.add(piri, ELI.is_part_of, parent)
+        b.add(parent, ELI.has_part, piri)
+        b.add(piri, ELI.number, Literal(p.number))
+        b.add(piri, NG.ordinal, Literal(p.ordinal, datatype=XSD.integer))
+        b.add(piri, ELI.type_subdivision, concept_iri("subdivision-type", p.kind))
+        b.add(piri, NG.text, Literal(p.text) if p.text else None)
+        b.add(piri, NG.verb, Literal(p.verb) if p.verb else None)
+        heading = " / ".join(x for x in (p.section, p.heading) if x)
+        b.add(piri, NG.heading, Literal(heading) if heading else None)
+        b.add(piri, NG.charStart, Literal(p.span[0], datatype=XSD.integer))
+        b.add(piri, NG.charEnd, Literal(p.span[1], datatype=XSD.integer))
+        b.add(piri, PROV.wasDerivedFrom, src)
+        if p.role == "recommendation":
+            b.add(piri, RDF.type, NG.Recommendation)
+        elif p.role == "conclusion":
+            b.add(piri, RDF.type, NG.Conclusion)
+        pillar = e.pillars.get(p.number)
+        if pillar:
+            b.add(piri, NG.addressesPillar, pillar_iri(pillar))
+        for t in e.themes.get(p.number, ()):
+            b.add(piri, ELI.is_about, theme_iri(t))
+        for n in e.norms.get(p.number, ()):
+            b.add(piri, NG.restatesNorm, norm_iri(n))
+
+    # -- references: the direct triple and the qualified citation ------------------------------
+    counters: dict[str, int] = defaultdict(int)
+    for r in e.references:
+        cited = b.instrument(r.symbol)
+        if r.date:
+            b.cited[r.symbol]["dates"][r.date].append(f"{e.document.name} {r.paragraph}")
+        prop = RELATIONS[r.relation]
+        b.add(doc, prop, cited)
+        b.add(doc, RELATION_SUPER[r.relation], cited)
+        counters[r.paragraph] += 1
+        c = URIRef(f"{part_iri(doc, r.paragraph)}/ref/{counters[r.paragraph]}")
+        b.add(c, RDF.type, CITO.Citation)
+        b.add(c, CITO.hasCitingEntity, part_iri(doc, r.paragraph))
+        b.add(c, CITO.hasCitedEntity, cited)
+        b.add(c, CITO.hasCitationCharacterization, prop)
+        b.add(c, NG.verb, Literal(r.verb) if r.verb else None)
+        b.add(c, NG.quote, Literal(r.quote) if r.quote else None)
+        if r.date:
+            b.add(c, NG.citedDate, Literal(r.date, datatype=XSD.date))
+        b.add(c, NG.annex, Literal(r.annex) if r.annex else None)
+        b.add(c, PROV.wasDerivedFrom, src)
+
+    # -- principles ---------------------------------------------------------------------------------
+    if e.principles and e.symbol:
+        for pr in e.principles:
+            c = principle_iri(e.symbol, pr.index)
+            para = part_iri(doc, pr.paragraph)
+            b.add(c, RDF.type, SKOS.Concept)
+            b.add(c, RDF.type, NG.Principle)
+            b.add(c, SKOS.inScheme, scheme_iri("principles"))
+            parent_no = pr.paragraph.split()[0]
+            b.add(c, SKOS.notation, Literal(f"{parent_no}.{pr.index}"))
+            b.add(c, SKOS.prefLabel, b.label(_short_label(pr.text)))
+            b.add(c, SKOS.definition, Literal(pr.text, lang="en"))
+            b.add(c, PROV.hadPrimarySource, para)
+            b.add(para, ELI.is_about, c)
+            if pr.group:
+                g = principle_group_iri(e.symbol, pr.group)
+                b.add(g, RDF.type, SKOS.Collection)
+                b.add(g, SKOS.prefLabel, b.label(pr.group))
+                b.add(g, SKOS.member, c)
+                b.add(g, PROV.hadPrimarySource, part_iri(doc, parent_no))
+        b.current = "reference"
+        b.scheme("principles", "Principles stated in the instruments")
+        b.current = e.document.name
+
+    # -- facts stated by web pages and news items ----------------------------------------------------
+    for fact in e.facts:
+        para = part_iri(doc, fact["paragraph"])
+        if fact["fact"] == "chair":
+            body = _resolve_body(ref, fact["body"], entry.about if entry else None)
+            if body:
+                b.add(body_iri(body), NG.chairName, Literal(fact["value"]))
+                b.add(body_iri(body), PROV.wasDerivedFrom, para)
+            else:
+                b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body "
+                                  f"matches {fact['body']!r}; chair not recorded")
+        elif fact["fact"] == "adopted":
+            inst = b.instrument(fact["symbol"])
+            body = _resolve_body(ref, fact["subject"], None)
+            if body:
+                b.add(inst, ELI.passed_by, body_iri(body))
+            if fact.get("date"):
+                b.cited[fact["symbol"]]["dates"][fact["date"]].append(
+                    f"{e.document.name} {fact['paragraph']}")
+            b.add(inst, PROV.wasDerivedFrom, para)
+
+
+def _short_label(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:12]).rstrip(",;.") + ("…" if len(words) > 12 else "")
+
+
+def _resolve_body(ref: Any, text: str, default: str | None) -> str | None:
+    """The body a phrase names, by the labels of the reference data; an abbreviation alone
+    ("OEWG") means the body the document is about."""
+    norm = " ".join(text.replace("–", "-").lower().split())
+    best: tuple[int, str] | None = None
+    for body in getattr(ref, "bodies", ()):
+        for label in (body.label, *body.alt_labels):
+            lab = " ".join(label.replace("–", "-").lower().split())
+            if len(lab) > 6 and lab in norm and (best is None or len(lab) > best[0]):
+                best = (len(lab), body.key)
+    if best:
+        return best[1]
+    return default
+
+
+def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
+    b.current = "reference"
+    schemes = (("norms", "Norms of responsible State behaviour (A/70/174, paragraph 13)",
+                ref.norms, norm_iri, NG.Norm),
+               ("pillars", "Pillars of the framework for responsible State behaviour",
+                ref.pillars, pillar_iri, NG.Pillar),
+               ("themes", "Themes", ref.themes, theme_iri, NG.Theme))
+    for name, label, concepts, mint, cls in schemes:
+        scheme = b.scheme(name, label)
+        for c in concepts:
+            iri = mint(c.notation if name == "norms" else c.key)
+            b.add(iri, RDF.type, SKOS.Concept)
+            b.add(iri, RDF.type, cls)
+            b.add(iri, SKOS.inScheme, scheme)
+            b.add(iri, SKOS.prefLabel, b.label(c.label))
+            b.add(iri, SKOS.notation, Literal(c.notation) if c.notation else None)
+            b.add(iri, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
+            b.add(iri, SKOS.note, Literal(c.note, lang="en") if c.note else None)
+            for alt in c.alt_labels:
+                b.add(iri, SKOS.altLabel, b.label(alt))
+            for cue in c.cues:
+                b.add(iri, SKOS.hiddenLabel, Literal(cue, lang="en"))
+            for m in c.exact_match:
+                b.add(iri, SKOS.exactMatch, URIRef(m))
+            for i, s in enumerate(c.sources):
+                target = b.source_ref(s, files)
+                b.add(iri, PROV.hadPrimarySource if i == 0 else PROV.wasDerivedFrom, target)
+            if name == "norms":
+                b.add(scheme, SKOS.hasTopConcept, iri)
+
+    for body in ref.bodies:
+        iri = body_iri(body.key)
+        b.add(iri, RDF.type, ORG.Organization)
+        b.add(iri, SKOS.prefLabel, b.label(body.label))
+        for alt in body.alt_labels:
+            b.add(iri, SKOS.altLabel, b.label(alt))
+        if body.parent:
+            b.add(iri, ORG.subOrganizationOf, body_iri(body.parent))
+        for prop, src in ((NG.establishedBy, body.established_by), (NG.endedBy, body.ended_by)):
+            if src is not None:
+                target = b.source_ref(src, files)
+                b.add(iri, prop, instrument_iri(parse(src.symbol).symbol) if src.symbol
+                      else target)
+                b.add(iri, PROV.wasDerivedFrom, target)
+        for src in body.mandated_by:
+            target = b.source_ref(src, files)
+            if src.symbol:
+                b.add(iri, NG.mandatedBy, instrument_iri(parse(src.symbol).symbol))
+            b.add(iri, PROV.wasDerivedFrom, target)
+        for src in body.sources:
+            b.add(iri, PROV.wasDerivedFrom, b.source_ref(src, files))
+
+    for fact in getattr(ref, "instruments", ()):
+        iri = b.instrument(fact.symbol, fact.kind)
+        if fact.kind:
+            b.cited[fact.symbol]["kind_fixed"] = True
+        b.add(iri, ELI.title, b.label(fact.title) if fact.title else None)
+        if fact.date:
+            b.cited[fact.symbol]["dates"][fact.date].append("data/reference/instruments.yaml")
+        if fact.passed_by:
+            b.add(iri, ELI.passed_by, body_iri(fact.passed_by))
+        for s in fact.sources:
+            b.add(iri, PROV.wasDerivedFrom, b.source_ref(s, files))
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """All named graphs of the dataset as one graph (what the Turtle dump holds)."""
+    g = Graph()
+    for t in ds.quads((None, None, None, None)):
+        g.add(t[:3])
+    return g
+
+
+def triples_of(ds: Dataset) -> Iterable[tuple[Any, Any, Any]]:
+    seen = set()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        if (s, p, o) not in seen:
+            seen.add((s, p, o))
+            yield s, p, o
+
+
+_ = OWL  # the ontology module declares OWL terms; kept for prefix binding

@@ -1,0 +1,364 @@
+"""Readers: bytes as received -> :class:`~normgraph.model.Document`.
+
+One reader per shape the corpus arrives in: YAML front matter (PDF extracts), Markdown
+renderings (``[75/240](#)`` links, ``*Decides*``), OCR (footnote markers read as ``!``, ``?``,
+``%``), PDF text with page furniture (running headers, job numbers, page numbers), plain web
+text. Every reader keeps the text the same length as the decoded source: what it removes it
+overwrites with spaces, so a character span in ``Document.text`` is also a span in the source.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import yaml
+
+from .model import Document
+from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
+
+__all__ = ["ReadError", "read", "read_bytes", "decode", "ordinal_number"]
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a document; the message is one line naming the problem."""
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Bytes -> text, with notes on anything unusual. Raises ReadError for empty or binary."""
+    notes: list[str] = []
+    if not data.strip():
+        raise ReadError("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"broken UTF-16 text ({exc.reason})") from None
+        notes.append("read as UTF-16")
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+            notes.append("UTF-8 byte-order mark skipped")
+        sample = data[:8192]
+        if b"\x00" in sample or _control_ratio(sample) > 0.05:
+            raise ReadError("binary file, not text")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            notes.append("not UTF-8; read as Windows-1252/Latin-1")
+    if "\r" in text:
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError("empty file")
+    return text, notes
+
+
+def _control_ratio(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bad / len(sample)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Overwrite text[start:end] with spaces, keeping newlines, so offsets do not move."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+# -- front matter -----------------------------------------------------------------------------
+
+class _TextLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: a date stays the string written (and is checked
+    here), so '2025-02-30' is a warning, not a crash."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_FM_OPEN = re.compile(r"\A\s*---[ \t]*\n")
+_FM_CLOSE = re.compile(r"^---[ \t]*$", re.M)
+
+
+def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
+    m = _FM_OPEN.match(text)
+    if not m:
+        return text
+    close = _FM_CLOSE.search(text, m.end())
+    if not close:
+        raise ReadError("front matter opened on line 1 never closes")
+    block = text[m.end() : close.start()]
+    try:
+        data = yaml.load(block, Loader=_TextLoader) or {}  # noqa: S506 (a safe loader)
+    except (yaml.YAMLError, ValueError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ReadError(f"front matter is not valid YAML ({first})") from None
+    if not isinstance(data, dict):
+        raise ReadError("front matter is not a mapping of keys to values")
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = value.isoformat()[:10]
+        metadata[f"fm_{key}"] = str(value).strip()
+    if "fm_date" in metadata:
+        try:
+            datetime.date.fromisoformat(metadata["fm_date"][:10])
+        except ValueError:
+            notes.append(f"front matter date {metadata['fm_date']!r} is not a real date; ignored")
+            del metadata["fm_date"]
+    return _blank(text, 0, close.end())
+
+
+# -- cleaning -----------------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^)\s]*)\)")
+_MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]{1,120}?)(?<=\S)\1(?![\w*])")
+_MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
+_MD_BULLET = re.compile(r"^(\s*)([-+*])(\s+)(?=\()", re.M)
+
+_FURNITURE_LINES = [
+    re.compile(r"^\s*\d{2}-\d{5}\s*(?:\(E\))?(?:\s+\d{6})?\s*$"),  # job number 21-00006 (E) 050121
+    re.compile(r"^\s*\*\d{6,}\*\s*$"),  # barcode *2100006*
+    re.compile(r"^\s*\d{1,3}/\d{1,3}\s*$"),  # page 2/4
+    re.compile(r"^\s*Page\s+\d+\s*(?:of\s+\d+)?\s*$", re.I),
+]
+# OCR: a footnote marker read as a punctuation mark glued to the word or full stop before it
+_OCR_MARKERS = [
+    re.compile(r"(?<=[a-z.,;)])[!?%](?=\s|$)", re.M),
+    re.compile(r"(?<=\d)%(?=[)\s])"),
+    re.compile(r"(?<=\.)’(?=\s|$)", re.M),
+    re.compile(r"(?<=\s)[¢](?=\s)"),
+]
+_OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
+
+
+def detect_format(text: str) -> str:
+    """'markdown', 'ocr' or 'text', from the marks each shape leaves."""
+    if len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M):
+        return "markdown"
+    if len(_OCR_SIGNAL.findall(text)) >= 2:
+        return "ocr"
+    return "text"
+
+
+def _clean_markdown(text: str) -> str:
+    def link(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        return " " + inner + " " * (len(m.group(0)) - len(inner) - 1)
+
+    text = _MD_LINK.sub(link, text)
+    text = _MD_EMPH.sub(lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
+    text = _MD_HEADING.sub(lambda m: " " * len(m.group(0)), text)
+    text = _MD_BULLET.sub(lambda m: m.group(1) + " " + m.group(3), text)
+    return text
+
+
+def _clean_ocr(text: str) -> str:
+    for pattern in _OCR_MARKERS:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+_BODY_START = re.compile(
+    r"^\s*(?:The\s+(?:General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|"
+    r"Economic\s+and\s+Social\s+Council)\s*,|1\.\s)"
+)
+
+
+def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
+    """Blank running headers/footers: job numbers, barcodes, page numbers, the symbol and
+    pieces of the title repeated on every page."""
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    title_n = _norm(title) if title else ""
+    symbol_seen = False
+    # the document's own title block ends where its body begins
+    head_end = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), 20)
+    marks: set[int] = set()
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s:
+            continue
+        if any(p.match(line) for p in _FURNITURE_LINES):
+            marks.add(i)
+            continue
+        if symbol and s.upper() == symbol.upper():
+            if symbol_seen:
+                marks.add(i)
+            symbol_seen = True
+            continue
+        if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
+                and not s.endswith((".", ";", ","))):
+            marks.add(i)
+    for i in sorted(marks):
+        text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
+    return text
+
+
+# -- metadata the text states about itself --------------------------------------------------------
+
+_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19,
+}
+_TENS = {"twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70,
+         "eight": 80, "ninet": 90}
+_CARD_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9}
+
+
+def ordinal_number(words: str) -> int | None:
+    """'Seventy-ninth' -> 79, 'Eightieth' -> 80, 'One hundred and first' -> 101."""
+    w = words.lower().replace("–", "-").strip()
+    total = 0
+    if w.startswith("one hundred"):
+        total = 100
+        w = re.sub(r"^one hundred(?: and)?[ -]?", "", w)
+        if not w:
+            return 100
+        if w == "th":
+            return 100
+    if w in _UNITS:
+        return total + _UNITS[w]
+    for stem, value in _TENS.items():
+        if w == stem + "ieth":
+            return total + value
+        if w.startswith(stem + "y-") or w.startswith(stem + "y "):
+            rest = w[len(stem) + 2 :]
+            if rest in _UNITS and _UNITS[rest] < 10:
+                return total + value + _UNITS[rest]
+    return None
+
+
+_ADOPTED = re.compile(
+    r"(?P<kind>Resolution|Decision)\s+adopted\s+by\s+the\s+(?P<organ>General\s+Assembly|"
+    r"Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council)"
+    r"\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
+    re.I,
+)
+_DISTR = re.compile(r"Distr\.:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})")
+_SESSION = re.compile(r"\b([A-Z][a-z]+(?:[- ][a-z]+){0,3})\s+session\b")
+_AGENDA = re.compile(r"\bAgenda\s+items?\s+(\d+(?:\s*\([a-z]\))?)")
+_MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)", re.M)
+_OWN_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
+
+
+def _header_metadata(text: str, metadata: dict[str, str]) -> None:
+    head = text[:4000]
+    m = _ADOPTED.search(re.sub(r"\s+", " ", head))
+    if m:
+        metadata["kind"] = m.group("kind").lower()
+        metadata["organ"] = re.sub(r"\s+", " ", m.group("organ"))
+        d = DATE_PATTERN.search(m.group("date"))
+        if d and iso_date(*d.groups()):
+            metadata["date"] = iso_date(*d.groups()) or ""
+    m2 = _DISTR.search(re.sub(r"\s+", " ", head))
+    if m2:
+        d = DATE_PATTERN.search(m2.group(1))
+        if d and iso_date(*d.groups()):
+            metadata["distributed"] = iso_date(*d.groups()) or ""
+    for sm in _SESSION.finditer(head):
+        n = ordinal_number(sm.group(1))
+        if n:
+            metadata["session"] = str(n)
+            break
+    am = _AGENDA.search(head)
+    if am:
+        metadata["agenda_item"] = re.sub(r"\s+", " ", am.group(1))
+    meetings = _MEETING.findall(text)
+    if meetings:
+        metadata["meeting"] = re.sub(r"\s+", " ", meetings[-1])
+    own = _OWN_NUMBER.search(head)
+    if own and "kind" in metadata:
+        series = "decision" if metadata["kind"] == "decision" else None
+        try:
+            metadata["symbol"] = parse(own.group("n"), series=series).symbol
+        except SymbolError:
+            pass
+        # the title runs on to the first blank line
+        start = own.start("title")
+        blank = re.compile(r"\n[ \t]*\n").search(text, start)
+        end = blank.start() if blank else len(text)
+        title = re.sub(r"\s+", " ", text[start:end]).strip()
+        metadata["title"] = title
+    if "symbol" not in metadata:
+        for line in head.split("\n")[:15]:
+            s = line.strip()
+            if "/" in s and " " not in s:
+                try:
+                    metadata["symbol"] = parse(s).symbol
+                    break
+                except SymbolError:
+                    continue
+
+
+def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
+    """Read one document from bytes. Raises :class:`ReadError` with a one-line reason."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    text, notes = decode(data)
+    metadata: dict[str, str] = {}
+    text = _front_matter(text, metadata, notes)
+    fmt = detect_format(text)
+    if fmt == "markdown":
+        text = _clean_markdown(text)
+    elif fmt == "ocr":
+        text = _clean_ocr(text)
+    if "fm_symbol" in metadata:
+        try:
+            metadata["symbol"] = parse(metadata["fm_symbol"]).symbol
+        except SymbolError:
+            notes.append(f"front matter symbol {metadata['fm_symbol']!r} is malformed; ignored")
+    _header_metadata(text, metadata)
+    if "fm_symbol" in metadata and "symbol" in metadata:
+        try:
+            metadata["symbol"] = parse(metadata["fm_symbol"]).symbol
+        except SymbolError:
+            pass
+    if "fm_title" in metadata and len(metadata["fm_title"]) > len(metadata.get("title", "")):
+        metadata["title"] = metadata["fm_title"].rstrip(" :")
+    for key in ("record_id", "source_pdf", "url"):
+        if f"fm_{key}" in metadata:
+            metadata[key] = metadata[f"fm_{key}"]
+    text = _remove_furniture(text, metadata.get("symbol"), metadata.get("title"))
+    if "fm_symbol" in metadata and fmt == "text":
+        fmt = "front-matter"
+    return Document(path=path or name, name=name, text=text, format=fmt, metadata=metadata,
+                    notes=notes)
+
+
+def read(path: str | Path) -> Document:
+    """Read one file. Raises :class:`ReadError` (one line) when it cannot be read."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ReadError("is a folder, not a file")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError("no such file (it may have been moved or deleted)") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except IsADirectoryError:
+        raise ReadError("is a folder, not a file") from None
+    except OSError as exc:
+        raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    return read_bytes(data, p.name, str(p))

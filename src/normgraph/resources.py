@@ -1,0 +1,32 @@
+"""Where the shipped files live: ontology/, queries/, data/reference/.
+
+In a source checkout (or an editable install) they are read from the repository; in an
+installed wheel from ``normgraph/_resources`` (force-included by pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_REPO = _PACKAGE.parent.parent  # src/normgraph -> repository root
+
+_LAYOUT = {
+    "ontology": ("ontology", "ontology"),
+    "queries": ("queries", "queries"),
+    "reference": ("reference", "data/reference"),
+}
+
+
+def resource_dir(name: str) -> Path:
+    """The folder of shipped resource ``name`` ('ontology', 'queries' or 'reference')."""
+    bundled, in_repo = _LAYOUT[name]
+    packaged = _PACKAGE / "_resources" / bundled
+    if packaged.is_dir():
+        return packaged
+    return _REPO / in_repo
+
+
+def repo_root() -> Path | None:
+    """The repository root when running from a checkout (it holds data/sources), else None."""
+    return _REPO if (_REPO / "data" / "sources").is_dir() else None

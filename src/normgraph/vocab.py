@@ -1,0 +1,169 @@
+"""Namespaces and IRI minting: the one place that decides what a thing is called.
+
+Every IRI in the graph is made here, from a normalised UN symbol or a curated key, under one
+configurable base (``NORMGRAPH_BASE``, default ``https://w3id.org/normgraph/``).
+
+>>> instrument_iri("A/RES/80/16")
+rdflib.term.URIRef('https://w3id.org/normgraph/id/A/RES/80/16')
+>>> paragraph_iri("A/RES/79/237", "2 (a)")
+rdflib.term.URIRef('https://w3id.org/normgraph/id/A/RES/79/237/para/2/a')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+CITO = Namespace("http://purl.org/spar/cito/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+#: the project's own terms (ontology/normgraph.ttl); fixed, not under the data base
+NG = Namespace("https://w3id.org/normgraph/ontology#")
+ONTOLOGY_IRI = URIRef("https://w3id.org/normgraph/ontology")
+
+DEFAULT_BASE = "https://w3id.org/normgraph/"
+
+
+def base() -> str:
+    """The base under which data IRIs are minted (env ``NORMGRAPH_BASE``), ending in '/'."""
+    value = os.environ.get("NORMGRAPH_BASE", DEFAULT_BASE)
+    return value if value.endswith("/") else value + "/"
+
+
+PREFIXES: dict[str, Namespace] = {
+    "ng": NG,
+    "eli": ELI,
+    "cito": CITO,
+    "org": ORG,
+    "dcterms": Namespace(str(DCTERMS)),
+    "skos": Namespace(str(SKOS)),
+    "prov": Namespace(str(PROV)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "void": Namespace(str(VOID)),
+    "dcat": Namespace(str(DCAT)),
+}
+
+
+def data_prefixes() -> dict[str, str]:
+    """Prefixes for the data namespaces under the current base (used by the Turtle writer)."""
+    b = base()
+    return {
+        "id": b + "id/",
+        "norm": b + "norm/",
+        "pillar": b + "pillar/",
+        "theme": b + "theme/",
+        "body": b + "body/",
+        "principle": b + "principle/",
+        "scheme": b + "scheme/",
+        "source": b + "source/",
+    }
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII slug: 'Process and Purpose' -> 'process-and-purpose'."""
+    return _SLUG.sub("-", text.lower()).strip("-")
+
+
+def instrument_iri(symbol: str) -> URIRef:
+    """IRI of an instrument from its normalised symbol (see :mod:`normgraph.symbols`)."""
+    return URIRef(base() + "id/" + symbol)
+
+
+def paragraph_iri(symbol: str, number: str) -> URIRef:
+    """IRI of a paragraph from its number as printed: '56' -> /para/56, '2 (a)' -> /para/2/a,
+    'pp3' -> /para/pp3, 'fn2' -> /para/fn2, '56 (b3)' -> /para/56/b3."""
+    parts = [p for p in re.split(r"[\s()]+", number) if p]
+    return URIRef(f"{instrument_iri(symbol)}/para/" + "/".join(parts))
+
+
+def citation_iri(symbol: str, number: str, index: int) -> URIRef:
+    """IRI of the qualified citation node for the index-th reference stated in a paragraph."""
+    return URIRef(f"{paragraph_iri(symbol, number)}/ref/{index}")
+
+
+def source_iri(filename: str) -> URIRef:
+    """IRI of a source file as received (a prov:Entity)."""
+    return URIRef(base() + "source/" + filename)
+
+
+def publication_iri(key: str) -> URIRef:
+    """IRI of a document without a UN symbol (web page, news item), from its catalog key."""
+    return URIRef(base() + "id/doc/" + slug(key))
+
+
+def norm_iri(notation: str) -> URIRef:
+    """'13(f)' -> .../norm/13f"""
+    return URIRef(base() + "norm/" + re.sub(r"[^0-9a-z]", "", notation.lower()))
+
+
+def pillar_iri(key: str) -> URIRef:
+    return URIRef(base() + "pillar/" + slug(key))
+
+
+def theme_iri(key: str) -> URIRef:
+    return URIRef(base() + "theme/" + slug(key))
+
+
+def body_iri(key: str) -> URIRef:
+    return URIRef(base() + "body/" + slug(key))
+
+
+def principle_iri(symbol: str, index: int) -> URIRef:
+    """A capacity-building (or other) principle stated in a document: .../principle/A/75/816/3"""
+    return URIRef(f"{base()}principle/{symbol}/{index}")
+
+
+def principle_group_iri(symbol: str, label: str) -> URIRef:
+    return URIRef(f"{base()}principle/{symbol}/group/{slug(label)}")
+
+
+def scheme_iri(name: str) -> URIRef:
+    """Concept schemes: norms, pillars, themes, principles, document-type, subdivision-type,
+    relation."""
+    return URIRef(base() + "scheme/" + name)
+
+
+def concept_iri(scheme: str, key: str) -> URIRef:
+    """A concept of one of the small controlled schemes (document types, subdivision types)."""
+    return URIRef(f"{base()}scheme/{scheme}/{slug(key)}")
+
+
+def build_iri(version: str) -> URIRef:
+    return URIRef(f"{base()}build/{version}")
+
+
+def dataset_iri() -> URIRef:
+    return URIRef(base() + "dataset")
+
+
+#: relation name (the lower-case verb used in the JSON interface) -> property in the graph.
+#: Every property is declared rdfs:subPropertyOf eli:cites in ontology/normgraph.ttl, except
+#: 'establishes' which sits under eli:based_on ("established pursuant to").
+RELATIONS: dict[str, URIRef] = {
+    "recalls": NG.recalls,
+    "reaffirms": NG.reaffirms,
+    "welcomes": NG.welcomes,
+    "endorses": NG.endorses,
+    "takes note of": NG.takesNoteOf,
+    "notes": NG.notes,
+    "establishes": NG.citesEstablishingAct,
+    "requests": NG.requests,
+    "decides to include in the agenda": NG.includesInAgenda,
+    "refers to": NG.refersTo,
+}
+
+#: the super-property materialised beside each relation, so lineage is one property path
+RELATION_SUPER: dict[str, URIRef] = {
+    name: (ELI.based_on if name == "establishes" else ELI.cites) for name in RELATIONS
+}
+
+RELATION_BY_PROPERTY: dict[URIRef, str] = {prop: name for name, prop in RELATIONS.items()}
