@@ -69,20 +69,16 @@ def test_dump_report_structure(built) -> None:
 def test_a_violation_stops_the_build_and_keeps_the_old_dump(project: Path) -> None:
     dump = project / "data" / "normgraph.ttl"
     before = dump.read_bytes()
-    shapes_break = project / "data" / "catalog.yaml"
-    text = shapes_break.read_text(encoding="utf-8")
-    # a catalog record that sends a document's passed_by to a malformed body key is fine, but a
-    # reference-data norm without a source paragraph is a violation; simplest: drop the title
-    # shapes cannot catch that. Instead: an instrument fact with a non-date string.
-    (project / "data" / "reference" / "instruments.yaml").write_text(
-        "instruments:\n  - symbol: A/70/174\n    kind: report\n    date: '2015-07-22'\n"
-        "    title: x\n    sources: [{symbol: A/RES/70/237, paragraph: '2'}]\n"
-        "  - symbol: A/70/174\n    kind: report\n    date: '2015-07-23'\n"
-        "    sources: [{symbol: A/RES/70/237, paragraph: '2'}]\n", encoding="utf-8")
-    shapes_break.write_text(text, encoding="utf-8")
+    norms = project / "data" / "reference" / "norms.yaml"
+    # a norm notation outside 13(a)..13(k) is something only the shapes catch
+    norms.write_text(norms.read_text(encoding="utf-8").replace('"13(k)"', '"13(z)"'),
+                     encoding="utf-8")
     result = api.build(api.Paths(project))
+    assert not result.report.conforms
+    assert not result.written
     assert dump.read_bytes() == before
-    assert not result.written or result.report.conforms
+    lines = [f.line() for f in result.report.violations]
+    assert any("norm/13z" in line and "skos:notation" in line for line in lines), lines
 
 
 def test_rapper_reads_the_same_number_of_triples(tmp_path: Path) -> None:

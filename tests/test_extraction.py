@@ -75,7 +75,7 @@ def test_report_paragraphs_recommendations_principles(extractions) -> None:
         for n in numbers:
             assert e.pillars[str(n)] == pillar.key
     assert [(p.group, p.text[: len(start)]) for p, (_, start) in
-            zip(e.principles, gold["principles"])] == [tuple(x) for x in gold["principles"]]
+            zip(e.principles, gold["principles"], strict=True)] == [tuple(x) for x in gold["principles"]]
     assert len(e.principles) == 10
     for number, norms in gold["norms"].items():
         assert set(norms) <= set(e.norms.get(number, [])), number

@@ -52,7 +52,7 @@ def _escape_string(value: str) -> str:
             .replace("\r", "\\r").replace("\t", "\\t"))
 
 
-def _term(term: Any, prefixes: list[tuple[str, str]]) -> str:
+def _term(term: Any, prefixes: list[tuple[str, str]], short: bool = True) -> str:
     if isinstance(term, URIRef):
         return _iri(term, prefixes)
     if isinstance(term, Literal):
@@ -60,7 +60,7 @@ def _term(term: Any, prefixes: list[tuple[str, str]]) -> str:
         if term.language:
             return f"{lexical}@{term.language}"
         if term.datatype is not None and term.datatype != XSD.string:
-            if term.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", str(term)):
+            if short and term.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", str(term)):
                 return str(term)
             return f"{lexical}^^{_iri(term.datatype, prefixes)}"
         return lexical
@@ -116,7 +116,7 @@ def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
 
 def to_ntriples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]) -> str:
     """Sorted N-Triples (one triple a line)."""
-    lines = sorted(f"{_term(s, [])} {_term(p, [])} {_term(o, [])} ." for s, p, o in
+    lines = sorted(f"{_term(s, [])} {_term(p, [])} {_term(o, [], short=False)} ." for s, p, o in
                    _triples(source))
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -166,6 +166,8 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:

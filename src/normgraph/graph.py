@@ -32,11 +32,9 @@ from .vocab import (
     base,
     body_iri,
     build_iri,
-    citation_iri,
     concept_iri,
     instrument_iri,
     norm_iri,
-    paragraph_iri,
     pillar_iri,
     principle_group_iri,
     principle_iri,
@@ -89,6 +87,9 @@ class _Builder:
         # symbol -> {"date": {iso: [where]}, "kind": str}
         self.cited: dict[str, dict[str, Any]] = {}
         self.held: dict[str, URIRef] = {}
+        # paragraphs named by curated sources: added at the end unless a held document has them
+        self.stubs: dict[URIRef, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
+        self.paragraphs: set[URIRef] = set()
 
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
         if o is None or o == "":
@@ -156,12 +157,14 @@ class _Builder:
         for depth, part in enumerate(parts):
             iri = URIRef(f"{parent if depth else doc}/para/{part}" if depth == 0
                          else f"{parent}/{part}")
-            self.add(iri, RDF.type, NG.Paragraph)
-            self.add(iri, ELI.is_part_of, parent)
-            self.add(parent, ELI.has_part, iri)
             shown = parts[0] + "".join(f" ({p})" for p in parts[1 : depth + 1])
-            self.add(iri, ELI.number, Literal(shown))
-            self.add(iri, NG.ordinal, Literal(_ordinal_of(part), datatype=XSD.integer))
+            self.stubs[iri].update({
+                (iri, RDF.type, NG.Paragraph),
+                (iri, ELI.is_part_of, parent),
+                (parent, ELI.has_part, iri),
+                (iri, ELI.number, Literal(shown)),
+                (iri, NG.ordinal, Literal(_ordinal_of(part), datatype=XSD.integer)),
+            })
             parent = iri
         return iri
 
@@ -225,8 +228,13 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
             (date,) = dates
             b.add(iri, ELI.date_document, Literal(date, datatype=XSD.date))
         elif len(dates) > 1:
-            where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})" for d, w in sorted(dates.items()))
+            where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})"
+                              for d, w in sorted(dates.items()))
             b.warnings.append(f"{symbol}: sources state different dates, none recorded: {where}")
+
+    for iri, stub in b.stubs.items():
+        if iri not in b.paragraphs:
+            b.graphs["reference"].update(stub)
 
     ds = Dataset()
     for name, triples in b.graphs.items():
@@ -292,6 +300,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
     for p in e.paragraphs:
         piri = part_iri(doc, p.number)
         parent = part_iri(doc, p.parent) if p.parent else doc
+        b.paragraphs.add(piri)
         b.add(piri, RDF.type, NG.Paragraph)
         b.add(piri, RDF.type, ELI.LegalResourceSubdivision if is_legal else ELI.WorkSubdivision)
         b.add(piri, ELI.is_part_of, parent)
@@ -340,7 +349,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         b.add(c, NG.annex, Literal(r.annex) if r.annex else None)
         b.add(c, PROV.wasDerivedFrom, src)
 
-    # -- principles ---------------------------------------------------------------------------------
+    # -- principles
     if e.principles and e.symbol:
         for pr in e.principles:
             c = principle_iri(e.symbol, pr.index)
@@ -364,7 +373,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         b.scheme("principles", "Principles stated in the instruments")
         b.current = e.document.name
 
-    # -- facts stated by web pages and news items ----------------------------------------------------
+    # -- facts stated by web pages and news items
     for fact in e.facts:
         para = part_iri(doc, fact["paragraph"])
         if fact["fact"] == "chair":

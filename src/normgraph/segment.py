@@ -90,7 +90,7 @@ def grammar_of(doc: Document) -> str:
     ):
         return "resolution"
     numbered = [int(m.group(1)) for m in re.finditer(r"^[ \t]*(\d{1,3})\.(?!\d)\s", doc.text, re.M)]
-    run = sum(1 for a, b in zip(numbered, numbered[1:]) if b == a + 1)
+    run = sum(1 for a, b in zip(numbered, numbered[1:], strict=False) if b == a + 1)
     if kind == "report" or run >= 5:
         return "report"
     return "text"
@@ -266,7 +266,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             number = letter if "." in letter else f"{parent} ({letter})"
             unit = add("sub-item", number, i, sm.group("rest"), parent=parent)
             continue
-        # -- headings -------------------------------------------------------------------------------
+        # -- headings
         if grammar != "resolution" and _is_heading(line, blank_before, nxt):
             cur = current()
             in_list = list_parent is not None

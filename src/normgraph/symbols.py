@@ -109,9 +109,14 @@ _FULL_FORMS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 #: a symbol as it may appear in running text (full forms only; short forms need context)
+def _anonymous(pattern: str) -> str:
+    """The pattern with its named groups made anonymous, to embed it in a larger one."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 SYMBOL_PATTERN = re.compile(
     r"(?<![A-Za-z0-9/.])(?:"
-    + "|".join(f"(?:{p.pattern.replace('(?P<s>', '(?:').replace('(?P<n>', '(?:').replace('(?P<part>', '(?:')})" for _, p in _FULL_FORMS)
+    + "|".join(f"(?:{_anonymous(p.pattern)})" for _, p in _FULL_FORMS)
     + r")(?![A-Za-z0-9/])",
     re.I,
 )
@@ -246,7 +251,7 @@ _KEYWORD = re.compile(
     re.I,
 )
 _SHORT_IN_TEXT = re.compile(
-    rf"(?<![A-Za-z0-9/.\-])(?P<s>\d{{1,4}}|ES-\d{{1,2}}|S-\d{{1,2}})/(?P<n>\d{{1,4}})"
+    r"(?<![A-Za-z0-9/.\-])(?P<s>\d{1,4}|ES-\d{1,2}|S-\d{1,2})/(?P<n>\d{1,4})"
     r"(?:\s?\((?P<part>[A-H])\)|\s(?P<part2>[A-H])(?=[\s,;.)]))?"
     r"(?![A-Za-z0-9/])",
 )
@@ -257,7 +262,8 @@ _LIST_GAP = re.compile(
     r"|\d{1,2}\b|[*!?%’'¢>])*$"
 )
 _DATE_AFTER = re.compile(rf"^\s*,?\s*of\s+(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})")
-_ANNEX_BEFORE = re.compile(r"annex\s+(?P<a>[A-Z]{1,4}|[IVX]+)?\s*(?:to|of)\s+(?:document\s+)?$", re.I)
+_ANNEX_BEFORE = re.compile(
+    r"annex\s+(?P<a>[A-Z]{1,4}|[IVX]+)?\s*(?:to|of)\s+(?:document\s+)?$", re.I)
 
 
 def scan(text: str) -> Iterator[SymbolMention]:
@@ -316,7 +322,7 @@ def scan(text: str) -> Iterator[SymbolMention]:
 
     found.sort(key=lambda t: t[0])
     mentions: list[SymbolMention] = []
-    for i, (start, end, sym, raw) in enumerate(found):
+    for start, end, sym, raw in found:
         after = text[end : end + 60]
         d = _DATE_AFTER.match(after)
         date = iso_date(*d.groups()) if d else None

@@ -1,0 +1,286 @@
+"""Reference data: the curated concept schemes (norms, pillars, themes), the bodies and the
+instrument facts that no source file states, each record with the source it comes from.
+
+The data lives in ``data/reference/*.yaml``; this module loads and checks it and offers the
+matchers the extractor uses to tag paragraphs (``themes_in``, ``norms_in``, ``match_pillar``).
+A new theme or cue phrase is a data change, never a code change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .resources import resource_dir
+from .symbols import SymbolError, parse
+
+__all__ = [
+    "Body",
+    "Concept",
+    "InstrumentFact",
+    "ReferenceData",
+    "ReferenceError",
+    "Source",
+    "load_reference",
+]
+
+
+class ReferenceError(ValueError):
+    """A reference-data file is missing, malformed or names no source."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a curated fact comes from: a document symbol and paragraph, or a source file."""
+
+    symbol: str | None = None
+    paragraph: str | None = None
+    file: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str
+    label: str
+    notation: str | None = None
+    definition: str | None = None
+    note: str | None = None
+    alt_labels: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    exact_match: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    key: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    parent: str | None = None
+    established_by: Source | None = None
+    mandated_by: tuple[Source, ...] = ()
+    ended_by: Source | None = None
+    sources: tuple[Source, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class InstrumentFact:
+    symbol: str
+    kind: str | None = None
+    title: str | None = None
+    date: str | None = None
+    passed_by: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+def _norm(text: str) -> str:
+    """Lower-case, de-hyphenate line breaks, unify dashes and quotes, collapse spaces."""
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
+    return " ".join(text.lower().split())
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """One regex matching any phrase on word boundaries (longest first)."""
+    cleaned = sorted({_norm(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alts = "|".join(re.escape(p) for p in cleaned)
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+
+@dataclass
+class ReferenceData:
+    norms: list[Concept] = field(default_factory=list)
+    pillars: list[Concept] = field(default_factory=list)
+    themes: list[Concept] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
+    instruments: list[InstrumentFact] = field(default_factory=list)
+
+    @cached_property
+    def _theme_matchers(self) -> list[tuple[str, re.Pattern[str]]]:
+        out = []
+        for c in self.themes:
+            pat = _phrase_pattern([c.label, *c.alt_labels, *c.cues])
+            if pat:
+                out.append((c.key, pat))
+        return out
+
+    @cached_property
+    def _norm_matchers(self) -> list[tuple[str, re.Pattern[str]]]:
+        out = []
+        for c in self.norms:
+            pat = _phrase_pattern(list(c.cues))
+            if pat and c.notation:
+                out.append((c.notation, pat))
+        return out
+
+    def themes_in(self, text: str) -> list[str]:
+        """Keys of the themes whose label, alternative label or cue occurs in ``text``."""
+        t = _norm(text)
+        return [key for key, pat in self._theme_matchers if pat.search(t)]
+
+    def norms_in(self, text: str) -> list[str]:
+        """Notations ("13(f)") of the norms whose cue phrases ``text`` restates."""
+        t = _norm(text)
+        return [notation for notation, pat in self._norm_matchers if pat.search(t)]
+
+    def match_pillar(self, heading: str) -> Concept | None:
+        """The pillar a section heading names ("Capacity-building", "International Law")."""
+        h = _norm(re.sub(r"^\s*(?:[A-Z]|[IVX]+|\d+)\.\s+", "", heading))
+        for c in self.pillars:
+            for label in (c.label, *c.alt_labels):
+                if _norm(label) == h:
+                    return c
+        return None
+
+    def body(self, key: str) -> Body | None:
+        return next((b for b in self.bodies if b.key == key), None)
+
+
+# -- loading ---------------------------------------------------------------------------------------
+
+def _source(raw: Any, where: str) -> Source:
+    if isinstance(raw, str):
+        raw = {"symbol": raw}
+    if not isinstance(raw, dict):
+        raise ReferenceError(f"{where}: a source must be a mapping or a symbol, got {raw!r}")
+    symbol = raw.get("symbol")
+    if symbol is not None:
+        try:
+            symbol = parse(str(symbol)).symbol
+        except SymbolError as exc:
+            raise ReferenceError(f"{where}: {exc}") from None
+    file = raw.get("file")
+    if not symbol and not file:
+        raise ReferenceError(f"{where}: a source names neither a symbol nor a file")
+    para = raw.get("paragraph")
+    return Source(symbol, str(para) if para is not None else None,
+                  str(file) if file else None, raw.get("note"))
+
+
+def _sources(raw: Any, where: str, required: bool = True) -> tuple[Source, ...]:
+    items = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    if required and not items:
+        raise ReferenceError(f"{where}: no source given (every curated record names its source)")
+    return tuple(_source(s, where) for s in items)
+
+
+def _strings(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    return tuple(str(x) for x in raw)
+
+
+def _concepts(records: list[dict[str, Any]], file: str) -> list[Concept]:
+    out = []
+    keys = set()
+    for i, r in enumerate(records):
+        where = f"{file}: record {i + 1}"
+        if not isinstance(r, dict) or "key" not in r or "label" not in r:
+            raise ReferenceError(f"{where}: needs at least 'key' and 'label'")
+        if r["key"] in keys:
+            raise ReferenceError(f"{where}: duplicate key {r['key']!r}")
+        keys.add(r["key"])
+        out.append(Concept(
+            key=str(r["key"]), label=str(r["label"]),
+            notation=str(r["notation"]) if r.get("notation") else None,
+            definition=r.get("definition"), note=r.get("note"),
+            alt_labels=_strings(r.get("alt_labels")), cues=_strings(r.get("cues")),
+            exact_match=_strings(r.get("exact_match")),
+            sources=_sources(r.get("sources"), f"{where} ({r['key']})"),
+        ))
+    return out
+
+
+def _bodies(records: list[dict[str, Any]], file: str) -> list[Body]:
+    out = []
+    for i, r in enumerate(records):
+        where = f"{file}: record {i + 1}"
+        if not isinstance(r, dict) or "key" not in r or "label" not in r:
+            raise ReferenceError(f"{where}: needs at least 'key' and 'label'")
+        w = f"{where} ({r['key']})"
+        out.append(Body(
+            key=str(r["key"]), label=str(r["label"]), alt_labels=_strings(r.get("alt_labels")),
+            parent=r.get("parent"),
+            established_by=_source(r["established_by"], w) if r.get("established_by") else None,
+            mandated_by=_sources(r.get("mandated_by"), w, required=False),
+            ended_by=_source(r["ended_by"], w) if r.get("ended_by") else None,
+            sources=_sources(r.get("sources"), w,
+                             required=not (r.get("established_by") or r.get("mandated_by"))),
+            note=r.get("note"),
+        ))
+    keys = {b.key for b in out}
+    for b in out:
+        if b.parent and b.parent not in keys:
+            raise ReferenceError(f"{file}: body {b.key!r} names unknown parent {b.parent!r}")
+    return out
+
+
+def _instruments(records: list[dict[str, Any]], file: str) -> list[InstrumentFact]:
+    out = []
+    for i, r in enumerate(records):
+        where = f"{file}: record {i + 1}"
+        if not isinstance(r, dict) or "symbol" not in r:
+            raise ReferenceError(f"{where}: needs a 'symbol'")
+        try:
+            symbol = parse(str(r["symbol"])).symbol
+        except SymbolError as exc:
+            raise ReferenceError(f"{where}: {exc}") from None
+        date = r.get("date")
+        if date is not None:
+            date = str(date)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                raise ReferenceError(f"{where}: date {date!r} is not YYYY-MM-DD")
+        out.append(InstrumentFact(
+            symbol=symbol, kind=r.get("kind"), title=r.get("title"), date=date,
+            passed_by=r.get("passed_by"), sources=_sources(r.get("sources"), f"{where}"),
+        ))
+    return out
+
+
+_FILES = {
+    "norms": _concepts,
+    "pillars": _concepts,
+    "themes": _concepts,
+    "bodies": _bodies,
+    "instruments": _instruments,
+}
+
+
+def load_reference(directory: Path | str | None = None) -> ReferenceData:
+    """Load ``norms``, ``pillars``, ``themes``, ``bodies`` and ``instruments`` YAML files from
+    ``directory`` (default: the reference data shipped with the package). A missing file is
+    an empty list; a malformed one raises :class:`ReferenceError` naming the file."""
+    root = Path(directory) if directory is not None else resource_dir("reference")
+    data = ReferenceData()
+    for name, loader in _FILES.items():
+        path = root / f"{name}.yaml"
+        if not path.exists():
+            continue
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ReferenceError(f"{path}: not valid YAML: {first}") from None
+        if raw is None:
+            continue
+        records = raw.get(name) if isinstance(raw, dict) else raw
+        if not isinstance(records, list):
+            raise ReferenceError(f"{path}: expected a list of records under '{name}'")
+        setattr(data, name, loader(records, path.name))
+    body_keys = {b.key for b in data.bodies}
+    for fact in data.instruments:
+        if fact.passed_by and fact.passed_by not in body_keys:
+            raise ReferenceError(f"instruments.yaml: {fact.symbol} names unknown body "
+                                 f"{fact.passed_by!r}")
+    return data
