@@ -8,7 +8,6 @@ True
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from .graph import GraphInput, build_dataset, union_graph
 from .model import Document, Extraction
 from .readers import ReadError, read_bytes
 from .reference import load_reference
-from .resources import repo_root
+from .resources import default_root
 from .symbols import Symbol, SymbolError, parse
 from .validate import Report, validate_graph
 from .vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
@@ -61,13 +60,7 @@ class Paths:
 
     @classmethod
     def default(cls) -> Paths:
-        env = os.environ.get("NORMGRAPH_ROOT")
-        if env:
-            return cls(Path(env))
-        cwd = Path.cwd()
-        if (cwd / "data" / "sources").is_dir():
-            return cls(cwd)
-        return cls(repo_root() or cwd)
+        return cls(default_root())
 
     @property
     def sources(self) -> Path:

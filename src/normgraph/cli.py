@@ -201,6 +201,10 @@ def ingest(
         raise typer.Exit(1)
 
 
+# Command groups kept in their own modules; importing them registers their commands on ``app``.
+from . import cli_answers, cli_publish  # noqa: E402,F401
+
+
 def main() -> None:
     """Console entry point."""
     app()

@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from . import __version__
 from .catalog import CatalogEntry
 from .model import Extraction
+from .resources import resource_dir
 from .symbols import SymbolError, parse
 from .vocab import (
     CITO,
@@ -203,6 +204,11 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
     for k in SUBDIVISION_TYPES:
         b.concept("subdivision-type", k)
 
+    # -- the ontology travels with the data, so a dump is self-describing --------------------
+    b.current = "ontology"
+    for t in ontology_graph():
+        b.add(*t)
+
     # -- reference data ---------------------------------------------------------------------------
     _reference(b, ref, files)
 
@@ -238,7 +244,7 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
 
     ds = Dataset()
     for name, triples in b.graphs.items():
-        g = ds.graph(graph_iri(slug(name) if name != "reference" else "reference"))
+        g = ds.graph(graph_iri(name if name in ("reference", "ontology") else slug(name)))
         for t in triples:
             g.add(t)
     return ds, b.warnings
@@ -478,6 +484,24 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
             b.add(iri, ELI.passed_by, body_iri(fact.passed_by))
         for s in fact.sources:
             b.add(iri, PROV.wasDerivedFrom, b.source_ref(s, files))
+        for k, link in enumerate(fact.links, start=1):
+            cited = b.instrument(link.target)
+            para = b.stub_paragraph(iri, link.paragraph)
+            b.add(iri, RELATIONS[link.relation], cited)
+            b.add(iri, RELATION_SUPER[link.relation], cited)
+            c = URIRef(f"{para}/ref/c{k}")
+            b.add(c, RDF.type, CITO.Citation)
+            b.add(c, CITO.hasCitingEntity, para)
+            b.add(c, CITO.hasCitedEntity, cited)
+            b.add(c, CITO.hasCitationCharacterization, RELATIONS[link.relation])
+            b.add(c, NG.verb, Literal(link.verb) if link.verb else None)
+            b.add(c, RDFS.comment, Literal(link.note, lang="en") if link.note else None)
+            b.add(c, PROV.wasDerivedFrom, para)
+
+
+def ontology_graph() -> Graph:
+    """The normgraph ontology (ontology/normgraph.ttl) as a graph."""
+    return Graph().parse(resource_dir("ontology") / "normgraph.ttl", format="turtle")
 
 
 def union_graph(ds: Dataset) -> Graph:

@@ -21,6 +21,7 @@ from .symbols import SymbolError, parse
 
 __all__ = [
     "Body",
+    "CuratedLink",
     "Concept",
     "InstrumentFact",
     "ReferenceData",
@@ -71,6 +72,18 @@ class Body:
 
 
 @dataclass(frozen=True)
+class CuratedLink:
+    """A typed reference that a document not held in data/sources states (its paragraph is
+    the source)."""
+
+    relation: str
+    target: str
+    paragraph: str
+    verb: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class InstrumentFact:
     symbol: str
     kind: str | None = None
@@ -78,6 +91,7 @@ class InstrumentFact:
     date: str | None = None
     passed_by: str | None = None
     sources: tuple[Source, ...] = ()
+    links: tuple[CuratedLink, ...] = ()
 
 
 def _norm(text: str) -> str:
@@ -244,8 +258,25 @@ def _instruments(records: list[dict[str, Any]], file: str) -> list[InstrumentFac
         out.append(InstrumentFact(
             symbol=symbol, kind=r.get("kind"), title=r.get("title"), date=date,
             passed_by=r.get("passed_by"), sources=_sources(r.get("sources"), f"{where}"),
+            links=tuple(_link(x, f"{where} ({symbol})") for x in r.get("links") or ()),
         ))
     return out
+
+
+def _link(raw: Any, where: str) -> CuratedLink:
+    from .vocab import RELATIONS
+
+    if not isinstance(raw, dict) or not {"relation", "target", "paragraph"} <= set(raw):
+        raise ReferenceError(f"{where}: a link needs 'relation', 'target' and 'paragraph'")
+    if raw["relation"] not in RELATIONS:
+        raise ReferenceError(f"{where}: unknown relation {raw['relation']!r} "
+                             f"(one of {', '.join(RELATIONS)})")
+    try:
+        target = parse(str(raw["target"])).symbol
+    except SymbolError as exc:
+        raise ReferenceError(f"{where}: {exc}") from None
+    return CuratedLink(raw["relation"], target, str(raw["paragraph"]), raw.get("verb"),
+                       raw.get("note"))
 
 
 _FILES = {

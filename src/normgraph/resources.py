@@ -30,3 +30,27 @@ def resource_dir(name: str) -> Path:
 def repo_root() -> Path | None:
     """The repository root when running from a checkout (it holds data/sources), else None."""
     return _REPO if (_REPO / "data" / "sources").is_dir() else None
+
+
+def default_root() -> Path:
+    """The project folder commands work in: ``$NORMGRAPH_ROOT``, else the working folder when
+    it holds ``data/sources``, else the checkout normgraph runs from, else the working folder."""
+    import os
+
+    env = os.environ.get("NORMGRAPH_ROOT")
+    if env:
+        return Path(env)
+    cwd = Path.cwd()
+    if (cwd / "data" / "sources").is_dir():
+        return cwd
+    return repo_root() or cwd
+
+
+def default_dump() -> Path:
+    """The dump query commands read: the project's ``data/normgraph.ttl``, or the dump shipped
+    inside an installed wheel when there is no project."""
+    local = default_root() / "data" / "normgraph.ttl"
+    packaged = _PACKAGE / "_resources" / "normgraph.ttl"
+    if not local.exists() and packaged.exists():
+        return packaged
+    return local

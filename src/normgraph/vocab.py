@@ -11,11 +11,12 @@ rdflib.term.URIRef('https://w3id.org/normgraph/id/A/RES/79/237/para/2/a')
 
 from __future__ import annotations
 
-import os
 import re
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from .config import DEFAULT_BASE, base  # noqa: F401  (part of this module's interface)
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 CITO = Namespace("http://purl.org/spar/cito/")
@@ -23,15 +24,6 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 #: the project's own terms (ontology/normgraph.ttl); fixed, not under the data base
 NG = Namespace("https://w3id.org/normgraph/ontology#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/normgraph/ontology")
-
-DEFAULT_BASE = "https://w3id.org/normgraph/"
-
-
-def base() -> str:
-    """The base under which data IRIs are minted (env ``NORMGRAPH_BASE``), ending in '/'."""
-    value = os.environ.get("NORMGRAPH_BASE", DEFAULT_BASE)
-    return value if value.endswith("/") else value + "/"
-
 
 PREFIXES: dict[str, Namespace] = {
     "ng": NG,

@@ -1,0 +1,254 @@
+"""Lineage: the chain of instruments an instrument builds on (``up``) or that build on it
+(``down``), each link with its relation and the paragraph that states it.
+
+The rows come from the canned ``lineage`` / ``descendants`` queries; this module walks them
+breadth-first from the root (to honour ``depth``) and renders the result as a tree, a table,
+the stable JSON interface, CSV, Markdown, Graphviz DOT, Mermaid or Turtle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .render import render_rows, shorten
+from .store import Store
+
+__all__ = ["Instrument", "Link", "Lineage", "lineage", "FORMATS", "render"]
+
+FORMATS = ("tree", "table", "json", "csv", "md", "dot", "mermaid", "ttl")
+
+
+@dataclass(frozen=True)
+class Instrument:
+    symbol: str
+    type: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str  # the citing instrument's symbol
+    relation: str
+    target: str  # the cited instrument's symbol
+    paragraph: str
+    ordinal: int = 0
+    verb: str | None = None
+    cited_date: str | None = None
+
+
+@dataclass
+class Lineage:
+    root: str
+    direction: str
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    depth: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The stable interface of ``normgraph lineage --format json``."""
+        return {
+            "root": self.root,
+            "direction": self.direction,
+            "instruments": [
+                {"symbol": i.symbol, "type": i.type, "title": i.title, "date": i.date}
+                for i in sorted(self.instruments.values(),
+                                key=lambda i: (self.depth.get(i.symbol, 0), i.symbol))
+            ],
+            "links": [
+                {"from": lk.source, "relation": lk.relation, "to": lk.target,
+                 "paragraph": lk.paragraph}
+                for lk in self.links
+            ],
+        }
+
+
+def lineage(store: Store, symbol: str, direction: str = "up", depth: int | None = None,
+            relations: set[str] | None = None) -> Lineage:
+    """The lineage of the instrument with the full ``symbol``. ``depth`` limits the number of
+    links from the root; ``relations`` keeps only links of those relation names."""
+    from .queries import run
+
+    if direction not in ("up", "down"):
+        raise ValueError("direction is 'up' or 'down'")
+    result = run(store, "lineage" if direction == "up" else "descendants", {"root": symbol})
+    out = Lineage(symbol, direction)
+    instruments: dict[str, Instrument] = {}
+    edges: dict[str, list[Link]] = defaultdict(list)
+    for r in result.rows:
+        src, dst = r["fromSymbol"], r["toSymbol"]
+        if not src or not dst or not r.get("relation"):
+            continue
+        if relations and r["relation"] not in relations:
+            continue
+        for sym, kind in ((src, "from"), (dst, "to")):
+            known = instruments.get(sym)
+            found = Instrument(sym, r.get(f"{kind}Type"), r.get(f"{kind}Title"),
+                               r.get(f"{kind}Date"))
+            if known is None or (known.title is None and found.title is not None):
+                instruments[sym] = found
+        link = Link(src, r["relation"], dst, r["paragraph"] or "",
+                    int(r["ordinal"] or 0), r.get("verb"), r.get("citedDate"))
+        edges[src if direction == "up" else dst].append(link)
+    out.instruments[symbol] = instruments.get(symbol, Instrument(symbol))
+    out.depth[symbol] = 0
+    frontier = [symbol]
+    seen_links: set[Link] = set()
+    level = 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        nxt: list[str] = []
+        for node in frontier:
+            for lk in sorted(edges.get(node, ()), key=lambda x: (x.ordinal, x.target, x.source,
+                                                                  x.relation)):
+                if lk in seen_links:
+                    continue
+                seen_links.add(lk)
+                out.links.append(lk)
+                other = lk.target if direction == "up" else lk.source
+                if other not in out.depth:
+                    out.depth[other] = level
+                    out.instruments[other] = instruments.get(other, Instrument(other))
+                    nxt.append(other)
+        frontier = nxt
+    return out
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+def _describe(i: Instrument, width: int = 70) -> str:
+    bits = [b for b in (i.type, i.date) if b]
+    head = f"{i.symbol}" + (f" ({', '.join(bits)})" if bits else "")
+    return head + (f"  {shorten(i.title, width)}" if i.title else "")
+
+
+def _grouped(lin: Lineage, node: str) -> list[tuple[str, str, list[str]]]:
+    """Links out of ``node`` (up) or into it (down) as (relation, other, paragraphs)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for lk in lin.links:
+        if (lk.source if lin.direction == "up" else lk.target) != node:
+            continue
+        other = lk.target if lin.direction == "up" else lk.source
+        groups.setdefault((lk.relation, other), [])
+        if lk.paragraph not in groups[(lk.relation, other)]:
+            groups[(lk.relation, other)].append(lk.paragraph)
+    return [(rel, other, paras) for (rel, other), paras in groups.items()]
+
+
+def _tree(lin: Lineage) -> str:
+    lines = [_describe(lin.instruments[lin.root])]
+    expanded = {lin.root}
+    arrow = "" if lin.direction == "up" else "is cited by: "
+
+    def walk(node: str, prefix: str) -> None:
+        items = _grouped(lin, node)
+        for n, (rel, other, paras) in enumerate(items):
+            last = n == len(items) - 1
+            where = ("para " if len(paras) == 1 else "paras ") + ", ".join(paras)
+            label = f"{arrow}{rel} " if lin.direction == "up" else f"{rel} by "
+            again = other in expanded and bool(_grouped(lin, other))
+            lines.append(f"{prefix}{'└── ' if last else '├── '}{label}"
+                         f"{_describe(lin.instruments[other], 50)}  [{where}]"
+                         + ("  (see above)" if again else ""))
+            if not again and other not in expanded:
+                expanded.add(other)
+                walk(other, prefix + ("    " if last else "│   "))
+
+    walk(lin.root, "")
+    if len(lines) == 1:
+        lines.append("  (no links: the sources state none" +
+                     (" from this instrument)" if lin.direction == "up" else " to it)"))
+    return "\n".join(lines) + "\n"
+
+
+def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
+    cols = ["from", "relation", "to", "paragraph", "to_type", "to_date", "to_title"]
+    rows = []
+    for lk in lin.links:
+        t = lin.instruments.get(lk.target, Instrument(lk.target))
+        rows.append({"from": lk.source, "relation": lk.relation, "to": lk.target,
+                     "paragraph": lk.paragraph, "to_type": t.type, "to_date": t.date,
+                     "to_title": t.title})
+    return cols, rows
+
+
+def _dot_id(symbol: str) -> str:
+    return '"' + symbol.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(lin: Lineage) -> str:
+    """Graphviz DOT: instruments as boxes (symbol, type, date), links labelled with the
+    relation and paragraph; the root highlighted."""
+    out = ["digraph lineage {", '  rankdir="BT";',
+           '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", '
+           'fontname="Helvetica", fontsize=10];',
+           '  edge [fontname="Helvetica", fontsize=9, color="#4a5a7a"];']
+    for sym in sorted(lin.instruments, key=lambda s: (lin.depth.get(s, 0), s)):
+        i = lin.instruments[sym]
+        label = "\\n".join(x for x in (sym, i.type, i.date) if x)
+        extra = ', fillcolor="#ffe9a8", penwidth=2' if sym == lin.root else ""
+        out.append(f'  {_dot_id(sym)} [label="{label}"{extra}];')
+    seen = set()
+    for lk in lin.links:
+        key = (lk.source, lk.relation, lk.target)
+        if key in seen:
+            continue
+        seen.add(key)
+        paras = [x.paragraph for x in lin.links if (x.source, x.relation, x.target) == key]
+        label = f"{lk.relation} ({', '.join(paras)})"
+        out.append(f'  {_dot_id(lk.source)} -> {_dot_id(lk.target)} [label="{label}"];')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def to_mermaid(lin: Lineage) -> str:
+    ids = {sym: f"n{k}" for k, sym in enumerate(sorted(lin.instruments))}
+    out = ["flowchart BT"]
+    for sym, nid in ids.items():
+        i = lin.instruments[sym]
+        text = "<br/>".join(x for x in (sym, i.date) if x).replace('"', "'")
+        out.append(f'  {nid}["{text}"]')
+    seen = set()
+    for lk in lin.links:
+        key = (lk.source, lk.relation, lk.target)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f"  {ids[lk.source]} -->|{lk.relation}| {ids[lk.target]}")
+    return "\n".join(out) + "\n"
+
+
+def to_turtle(lin: Lineage) -> str:
+    """The links as direct triples, plus each instrument's symbol, as Turtle."""
+    from rdflib import Graph, Literal, URIRef
+
+    from .dump import to_turtle as dump_turtle
+    from .vocab import ELI, RELATIONS, instrument_iri
+
+    g = Graph()
+    for sym in lin.instruments:
+        g.add((instrument_iri(sym), ELI.id_local, Literal(sym)))
+    for lk in lin.links:
+        prop = RELATIONS.get(lk.relation)
+        if prop is not None:
+            g.add((instrument_iri(lk.source), URIRef(prop), instrument_iri(lk.target)))
+    return dump_turtle(g)
+
+
+def render(lin: Lineage, fmt: str = "tree") -> str:
+    if fmt == "tree":
+        return _tree(lin)
+    if fmt == "json":
+        return json.dumps(lin.as_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("table", "csv", "md"):
+        cols, rows = _rows(lin)
+        return render_rows(cols, rows, fmt)
+    if fmt == "dot":
+        return to_dot(lin)
+    if fmt == "mermaid":
+        return to_mermaid(lin)
+    if fmt == "ttl":
+        return to_turtle(lin)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
