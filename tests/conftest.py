@@ -38,3 +38,64 @@ def project(tmp_path: Path) -> Path:
     """A copy of the project's data folder to build in."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     return tmp_path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 15.0) -> bool:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def start_oxigraph(tmp: Path) -> tuple[str, object]:
+    """Start a real Oxigraph server on a free loopback port; returns (base URL, process)."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("oxigraph")
+    binary = str(exe) if exe.exists() else shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server (PyPI package `oxigraph`) is not installed")
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    if not _wait_for(url):
+        proc.kill()
+        pytest.fail("the oxigraph server did not start")
+    return url, proc
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    """Base URL of a real Oxigraph server holding the shipped dump in its default graph: the
+    one .ci/run started (NORMGRAPH_TEST_OXIGRAPH), else one started here and stopped after."""
+    import os
+
+    from normgraph.store import push
+
+    url = os.environ.get("NORMGRAPH_TEST_OXIGRAPH")
+    proc = None
+    if not url:
+        url, proc = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    push(ROOT / "data" / "normgraph.ttl", url + "/store")
+    yield url
+    if proc is not None:
+        proc.terminate()
+        proc.wait(timeout=10)

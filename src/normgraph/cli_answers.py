@@ -1,5 +1,353 @@
-"""Query commands: the canned catalogue, lineage, thematic views, remote stores, pictures."""
+"""Query commands: the canned catalogue, lineage, thematic views, remote stores, pictures.
+
+Every command here is a thin view over a canned query (``queries/*.rq``) run on the local
+store or, with ``--endpoint``, on a remote SPARQL endpoint. The lineage path imports neither
+rdflib nor networkx, so it answers quickly.
+"""
 
 from __future__ import annotations
 
-from .cli import app, fail  # noqa: F401
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .cli import app, fail
+
+FORMAT_HELP = "table, csv, tsv, json or md"
+DumpOpt = typer.Option(None, "--dump", help="Turtle dump to query (default: data/normgraph.ttl).")
+EndpointOpt = typer.Option(None, "--endpoint",
+                           help="Query a SPARQL endpoint instead (e.g. http://host:7878/query).")
+TimeoutOpt = typer.Option(30.0, "--timeout", help="Seconds to wait for a remote endpoint.")
+FormatOpt = typer.Option("table", "--format", "-f", help=FORMAT_HELP)
+
+
+def _store(dump: Path | None, endpoint: str | None, timeout: float) -> Any:
+    from .store import StoreError, open_store
+
+    try:
+        store = open_store(dump, endpoint, timeout)
+        if endpoint is None:
+            store.store()  # build or open the local store now, so errors surface here
+        return store
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _run(store: Any, name: str, params: dict[str, str] | None = None) -> Any:
+    from .queries import ParameterError, run
+    from .store import StoreError
+
+    try:
+        return run(store, name, params)
+    except ParameterError as exc:
+        fail(str(exc), 2)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _emit(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    from .render import ROW_FORMATS, render_rows
+
+    if fmt not in ROW_FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(ROW_FORMATS)}", 2)
+    sys.stdout.write(render_rows(columns, rows, fmt))
+
+
+def _full_symbol(text: str, store: Any) -> str:
+    """The full symbol of an instrument the graph holds, or a one-line error with the
+    nearest known symbols."""
+    import difflib
+
+    from .symbols import SymbolError, parse
+
+    try:
+        symbol = parse(text).symbol
+    except SymbolError as exc:
+        fail(str(exc), 2)
+    card = _run(store, "instrument", {"instrument": symbol})
+    if card.rows and card.rows[0].get("symbol"):
+        return symbol
+    known = [r["symbol"] for r in _run(store, "instruments").rows if r.get("symbol")]
+    near = difflib.get_close_matches(symbol, known, n=3, cutoff=0.5)
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    fail(f"{symbol}: no such instrument in the graph{hint}")
+
+
+def _key(result_iri: str | None) -> str:
+    return (result_iri or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+@app.command("queries")
+def list_queries(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP)) -> None:
+    """List the canned queries with their parameters."""
+    from .queries import load_queries
+
+    rows = []
+    for q in load_queries().values():
+        params = ", ".join(f"{p.name}: {p.type}{'' if p.required else '?'}"
+                           + (f" (e.g. {p.example})" if p.example else "") for p in q.params)
+        rows.append({"name": q.name, "parameters": params, "summary": q.summary})
+    _emit(["name", "parameters", "summary"], rows, fmt)
+
+
+@app.command("query")
+def query_cmd(
+    name: str = typer.Argument(..., help="A canned query name (see `normgraph queries`)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="key=value; repeatable."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """Run one canned query; parameters are bound by the store, never pasted into the text."""
+    params: dict[str, str] = {}
+    for item in param:
+        if "=" not in item:
+            fail(f"--param {item!r}: expected key=value", 2)
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    store = _store(dump, endpoint, timeout)
+    result = _run(store, name, params)
+    _emit(result.columns, result.rows, fmt)
+
+
+@app.command("sparql")
+def sparql_cmd(
+    query: str = typer.Argument(..., help="A SPARQL query, or @FILE to read it from a file."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+    from .store import StoreError
+
+    if query.startswith("@"):
+        try:
+            query = Path(query[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{query[1:]}: cannot read the query ({getattr(exc, 'strerror', None) or exc})")
+    if _is_update(query):
+        fail("updates are not allowed: normgraph only reads the graph", 2)
+    store = _store(dump, endpoint, timeout)
+    try:
+        result = store.select(query)
+    except StoreError as exc:
+        fail(str(exc))
+    _emit(result.columns, result.rows, fmt)
+
+
+def _is_update(query: str) -> bool:
+    text = re.sub(r"#[^\n]*", " ", query)
+    text = re.sub(r"(\"\"\"|''')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text, flags=re.S)
+    return re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", text,
+                     re.I) is not None
+
+
+# -- lineage ------------------------------------------------------------------------------------
+
+@app.command("lineage")
+def lineage_cmd(
+    symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/16"),
+    down: bool = typer.Option(False, "--down", help="What builds on it instead."),
+    depth: int | None = typer.Option(None, "--depth", min=1, help="At most N links away."),
+    relation: list[str] = typer.Option([], "--relation", "-r",
+                                       help="Keep only these relations (repeatable)."),
+    fmt: str = typer.Option("tree", "--format", "-f",
+                            help="tree, table, json, csv, md, dot, mermaid or ttl"),
+    dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """The chain of instruments an instrument builds on (or, with --down, that build on it),
+    each link with its relation, date and the paragraph that states it."""
+    from .lineage import FORMATS, lineage, render
+    from .queries import ParameterError
+    from .store import StoreError
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    store = _store(dump, endpoint, timeout)
+    full = _full_symbol(symbol, store)
+    try:
+        result = lineage(store, full, "down" if down else "up", depth, set(relation) or None)
+    except ParameterError as exc:
+        fail(str(exc), 2)
+    except StoreError as exc:
+        fail(str(exc))
+    sys.stdout.write(render(result, fmt))
+
+
+@app.command("draw")
+def draw_cmd(
+    symbol: str = typer.Argument(..., help="The instrument whose lineage to draw."),
+    output: Path = typer.Option(..., "-o", "--output", help="lineage.svg, .png, .pdf or .dot"),
+    down: bool = typer.Option(False, "--down", help="Draw what builds on it instead."),
+    depth: int | None = typer.Option(None, "--depth", min=1),
+    dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """Draw a lineage with Graphviz (`dot`); a .dot file needs no Graphviz."""
+    import shutil
+    import subprocess
+
+    from .dump import write_atomic
+    from .lineage import lineage, to_dot
+
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("svg", "png", "pdf", "dot", "gv"):
+        fail(f"{output}: choose a .svg, .png, .pdf or .dot file", 2)
+    store = _store(dump, endpoint, timeout)
+    full = _full_symbol(symbol, store)
+    dot = to_dot(lineage(store, full, "down" if down else "up", depth))
+    if suffix in ("dot", "gv"):
+        write_atomic(output, dot)
+    else:
+        exe = shutil.which("dot")
+        if exe is None:
+            fail("Graphviz `dot` is not installed (Debian: apt-get install graphviz); "
+                 "write a .dot file instead")
+        proc = subprocess.run([exe, f"-T{suffix}"], input=dot.encode(), capture_output=True,
+                              timeout=120)
+        if proc.returncode != 0:
+            first = proc.stderr.decode(errors="replace").strip().splitlines()
+            fail(f"dot failed: {first[0] if first else proc.returncode}")
+        write_atomic(output, proc.stdout)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command("path")
+def path_cmd(
+    source: str = typer.Argument(..., help="The citing end, e.g. 80/16"),
+    target: str = typer.Argument(..., help="The cited end, e.g. 73/27"),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """The shortest chain of references from one instrument up to another (networkx)."""
+    from .network import shortest_chain
+
+    store = _store(dump, endpoint, timeout)
+    a, b = _full_symbol(source, store), _full_symbol(target, store)
+    chain = shortest_chain(store, a, b)
+    if chain is None:
+        fail(f"no chain of references leads from {a} to {b}")
+    rows = [{"step": n, "from": s.source, "relation": ", ".join(s.relations), "to": s.target}
+            for n, s in enumerate(chain, start=1)]
+    _emit(["step", "from", "relation", "to"], rows, fmt)
+
+
+@app.command("central")
+def central_cmd(
+    top: int = typer.Option(10, "--top", min=1, help="How many instruments to list."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """The most influential instruments: those most built upon, directly or through others."""
+    from .network import influence
+
+    store = _store(dump, endpoint, timeout)
+    _emit(["symbol", "builds_on_it", "cited_by", "cites"], influence(store, top), fmt)
+
+
+# -- thematic views -----------------------------------------------------------------------------
+
+@app.command("norms")
+def norms_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
+              endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
+    """The eleven norms, the paragraph stating each, and the paragraphs that restate them."""
+    result = _run(_store(dump, endpoint, timeout), "norms")
+    rows = [{"norm": r["notation"], "label": r["label"],
+             "source": f"{r['sourceSymbol']} para {r['sourceParagraph']}",
+             "restated_in": f"{r['restatedIn']} para {r['restatedParagraph']}"
+             if r.get("restatedIn") else None} for r in result.rows]
+    _emit(["norm", "label", "source", "restated_in"], rows, fmt)
+
+
+@app.command("principles")
+def principles_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
+                   endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
+    """The capacity-building principles by group, with the paragraph stating each."""
+    result = _run(_store(dump, endpoint, timeout), "principles")
+    rows = [{"group": r["groupLabel"], "principle": r["notation"], "text": r.get("text")
+             or r.get("label"), "source": f"{r['symbol']} para {r['paragraph']}"}
+            for r in result.rows]
+    _emit(["group", "principle", "text", "source"], rows, fmt)
+
+
+@app.command("recommendations")
+def recommendations_cmd(
+    pillar: str | None = typer.Option(None, "--pillar", help="A pillar key or label."),
+    theme: str | None = typer.Option(None, "--theme", help="A theme key or label."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """Recommendations by pillar, optionally only those on a theme."""
+    store = _store(dump, endpoint, timeout)
+    result = _run(store, "recommendations", {"pillar": pillar} if pillar else {})
+    rows = result.rows
+    if theme:
+        key = _theme_key(store, theme)
+        rows = [r for r in rows if key in (r.get("themes") or "").split()]
+    out = [{"pillar": r["pillarLabel"], "document": r["symbol"], "paragraph": r["paragraph"],
+            "themes": r.get("themes"), "text": r.get("text")} for r in rows]
+    _emit(["pillar", "document", "paragraph", "themes", "text"], out, fmt)
+
+
+def _theme_key(store: Any, topic: str) -> str:
+    """The key of the theme whose key, label or alternative label matches ``topic``."""
+    import difflib
+
+    wanted = " ".join(topic.lower().replace("-", " ").split())
+    themes = _run(store, "themes").rows
+    names: dict[str, str] = {}
+    for r in themes:
+        key = _key(r["theme"])
+        for label in [key.replace("-", " "), r["label"], *(r.get("altLabels") or "").split("|")]:
+            if label:
+                names[" ".join(label.lower().replace("-", " ").split())] = key
+    if wanted in names:
+        return names[wanted]
+    near = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5)
+    hint = f"; nearest: {', '.join(sorted({names[n] for n in near}))}" if near else \
+        f"; known: {', '.join(sorted(set(names.values())))}"
+    fail(f"{topic!r}: no such theme{hint}")
+
+
+@app.command("theme")
+def theme_cmd(
+    topic: str = typer.Argument(..., help="A theme key or label, e.g. 'critical infrastructure'"),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
+    timeout: float = TimeoutOpt,
+) -> None:
+    """Every paragraph on a theme across instruments, with the norm each one echoes."""
+    store = _store(dump, endpoint, timeout)
+    key = _theme_key(store, topic)
+    result = _run(store, "theme", {"theme": key})
+    rows = [{"document": r["document"], "date": r.get("date"), "paragraph": r["paragraph"],
+             "role": r.get("role"), "norms": r.get("norms"), "text": r.get("text")}
+            for r in result.rows]
+    _emit(["document", "date", "paragraph", "role", "norms", "text"], rows, fmt)
+
+
+# -- remote stores ------------------------------------------------------------------------------
+
+@app.command("push")
+def push_cmd(
+    endpoint: str = typer.Option(..., "--endpoint",
+                                 help="Graph Store Protocol URL (Oxigraph: http://host:7878/store)."),
+    graph: str | None = typer.Option(None, "--graph", help="Named graph IRI (default graph if "
+                                     "omitted); the push replaces it."),
+    dump: Path | None = DumpOpt,
+    timeout: float = typer.Option(60.0, "--timeout"),
+) -> None:
+    """Load the dump into a triple store (HTTP PUT: repeating a push cannot duplicate triples)."""
+    from .resources import default_dump
+    from .store import StoreError, push
+
+    target = dump or default_dump()
+    try:
+        status = push(target, endpoint, graph, timeout)
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"pushed {target} to {endpoint}" + (f" graph <{graph}>" if graph else "")
+               + f" (HTTP {status})")

@@ -1,0 +1,329 @@
+"""Answers: the canned queries on the shipped graph, the lineage command, thematic views,
+networkx views, pictures, and the same rows from a real Oxigraph server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from normgraph.cli import app
+from normgraph.lineage import lineage
+from normgraph.queries import ParameterError, bind, get_query, load_queries, run
+from normgraph.store import LocalStore, RemoteStore, Term, bind_values
+
+ROOT = Path(__file__).resolve().parents[1]
+DUMP = ROOT / "data" / "normgraph.ttl"
+runner = CliRunner()
+
+#: parameters for the canned queries that need them (the examples of their headers)
+EXAMPLES = {name: {p.name: p.example for p in q.params if p.example}
+            for name, q in load_queries().items()}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> LocalStore:
+    return LocalStore(DUMP, cache=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def rdf() -> Graph:
+    return Graph().parse(DUMP, format="turtle")
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*args, "--dump", str(DUMP)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- the catalogue -------------------------------------------------------------------------------
+
+def test_every_query_has_a_header_and_declares_its_parameters() -> None:
+    queries = load_queries()
+    assert {"lineage", "descendants", "path", "instrument", "norms", "principles",
+            "recommendations", "theme", "timeline", "bodies", "most-cited"} <= set(queries)
+    for q in queries.values():
+        assert q.summary, q.name
+        for p in q.params:
+            assert f"?{p.name}" in q.text, (q.name, p.name)  # bound, so it must be used
+            assert p.example, (q.name, p.name)
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_each_canned_query_returns_rows_on_the_shipped_graph(store, name: str) -> None:
+    result = run(store, name, EXAMPLES[name])
+    assert result.rows, name
+    assert set(result.columns) >= set(result.rows[0])
+
+
+def test_lineage_rows_state_relation_paragraph_and_dates(store) -> None:
+    rows = run(store, "lineage", {"root": "80/16"}).rows
+    links = {(r["fromSymbol"], r["relation"], r["toSymbol"], r["paragraph"]) for r in rows}
+    assert ("A/RES/80/16", "endorses", "A/80/257", "1") in links
+    assert ("A/RES/80/16", "recalls", "A/RES/79/237", "pp2") in links
+    assert ("A/RES/79/237", "endorses", "A/79/214", "1") in links
+    dates = {r["toSymbol"]: r["toDate"] for r in rows}
+    assert dates["A/RES/75/240"] == "2020-12-31"
+    assert dates["A/DEC/78/541"] == "2023-12-22"
+
+
+def test_norms_query_names_the_source_paragraph_and_restatements(store) -> None:
+    rows = run(store, "norms").rows
+    assert {r["notation"] for r in rows} == {f"13({c})" for c in "abcdefghijk"}
+    f = [r for r in rows if r["notation"] == "13(f)"]
+    assert f[0]["sourceSymbol"] == "A/70/174" and f[0]["sourceParagraph"] == "13 (f)"
+    assert ("A/75/816", "31") in {(r["restatedIn"], r["restatedParagraph"]) for r in f}
+    restated_i = {r["restatedParagraph"] for r in rows if r["notation"] == "13(i)"}
+    assert "28" in restated_i
+
+
+def test_principles_come_in_three_groups(store) -> None:
+    rows = run(store, "principles").rows
+    assert len(rows) == 10
+    groups = {r["groupLabel"] for r in rows}
+    assert groups == {"Process and Purpose", "Partnerships", "People"}
+
+
+def test_recommendations_by_pillar(store, rdf) -> None:
+    every = run(store, "recommendations").rows
+    assert len(every) == 23
+    cb = run(store, "recommendations", {"pillar": "capacity-building"}).rows
+    assert [r["paragraph"] for r in cb] == ["63", "64", "65", "66", "67"]
+    assert {r["pillarLabel"] for r in cb} == {"Capacity-building"}
+
+
+def test_timeline_is_ordered_by_date(store) -> None:
+    dates = [r["date"] for r in run(store, "timeline").rows]
+    assert dates == sorted(dates) and "2025-12-01" in dates
+
+
+def test_bodies_name_their_establishing_resolutions(store) -> None:
+    rows = run(store, "bodies").rows
+    est = {(r["label"], r["symbol"]) for r in rows if r["relation"] == "established by"}
+    assert any(sym == "A/RES/75/240" and "2021-2025" in label for label, sym in est)
+    assert any(sym == "A/RES/73/27" for _label, sym in est)
+
+
+def test_most_cited_puts_75_240_first(store) -> None:
+    rows = run(store, "most-cited").rows
+    assert rows[0]["symbol"] == "A/RES/75/240"
+
+
+# -- parameters are bound, never pasted ---------------------------------------------------------
+
+@pytest.mark.parametrize("value", ['80/16"} DROP ALL {', "A/RES/80/16>", "x\ny", "", "}" * 3,
+                                   "a" * 1000, "DROP ALL", "13(z)"])
+def test_malformed_parameters_are_rejected(value: str) -> None:
+    with pytest.raises(ParameterError):
+        bind(get_query("lineage"), {"root": value})
+
+
+def test_unknown_and_missing_parameters_are_rejected() -> None:
+    with pytest.raises(ParameterError, match="no parameter"):
+        bind(get_query("lineage"), {"nope": "1"})
+    with pytest.raises(ParameterError, match="needs --param root"):
+        bind(get_query("lineage"), {})
+
+
+def test_a_string_parameter_with_quotes_is_a_literal_not_sparql(store) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?label } LIMIT 5"
+    hostile = Term('x" } ; DROP ALL ; SELECT * { "', "literal")
+    assert store.select(query.replace("SELECT ?s", "SELECT ?s ?label"),
+                        {"label": hostile}).rows == []
+    # the VALUES form used for remote endpoints: one literal, matched exactly
+    import pyoxigraph as ox
+
+    mem = ox.Store()
+    mem.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"),
+                    ox.Literal(hostile.value)))
+    rows = list(mem.query(bind_values(query, {"label": hostile})))
+    assert [r["s"].value for r in rows] == ["http://x/a"]
+    assert len(mem) == 1
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+def test_lineage_cli_tree_shows_the_chain() -> None:
+    code, out, _ = cli("lineage", "80/16")
+    assert code == 0
+    assert out.startswith("A/RES/80/16 (resolution, 2025-12-01)")
+    assert "endorses A/80/257 (report)  [para 1]" in out
+    for sym in ("A/RES/79/237", "A/RES/76/19", "A/RES/75/240", "A/DEC/77/512", "A/DEC/78/541"):
+        assert f"recalls {sym}" in out
+    # through 79/237 the chain reaches A/79/214, and through 76/19 the first OEWG's report
+    assert "│   ├── endorses A/79/214 (report)" in out or "endorses A/79/214" in out
+    assert "A/75/816" in out and "A/RES/73/27" in out
+
+
+def test_lineage_json_matches_the_schema() -> None:
+    code, out, _ = cli("lineage", "a/res/80/16", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"root", "direction", "instruments", "links"}
+    assert data["root"] == "A/RES/80/16" and data["direction"] == "up"
+    for i in data["instruments"]:
+        assert set(i) == {"symbol", "type", "title", "date"}
+    for lk in data["links"]:
+        assert set(lk) == {"from", "relation", "to", "paragraph"}
+    links = {(lk["from"], lk["relation"], lk["to"], lk["paragraph"]) for lk in data["links"]}
+    assert ("A/RES/80/16", "endorses", "A/80/257", "1") in links
+    assert ("A/RES/80/16", "recalls", "A/DEC/77/512", "pp2") in links
+    assert ("A/RES/79/237", "endorses", "A/79/214", "1") in links
+    symbols = {i["symbol"] for i in data["instruments"]}
+    assert {"A/RES/79/237", "A/RES/76/19", "A/RES/75/240", "A/79/214"} <= symbols
+
+
+def test_lineage_depth_down_and_relation_filter(store) -> None:
+    one = lineage(store, "A/RES/80/16", depth=1)
+    assert all(lk.source == "A/RES/80/16" for lk in one.links)
+    down = lineage(store, "A/RES/75/240", "down")
+    assert {lk.source for lk in down.links} >= {"A/RES/79/237", "A/RES/80/16", "A/75/816"}
+    only = lineage(store, "A/RES/80/16", relations={"endorses"})
+    assert {(lk.source, lk.target) for lk in only.links} == {("A/RES/80/16", "A/80/257")}
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "md", "dot", "mermaid", "ttl"])
+def test_lineage_formats(fmt: str) -> None:
+    code, out, _ = cli("lineage", "80/16", "--depth", "1", "--format", fmt)
+    assert code == 0
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {"from": "A/RES/80/16", "relation": "endorses", "to": "A/80/257"}.items() <= \
+            next(r for r in rows if r["relation"] == "endorses").items()
+    elif fmt == "ttl":
+        g = Graph().parse(data=out, format="turtle")
+        assert len(g) > 5
+    elif fmt == "dot":
+        assert out.startswith("digraph") and '"A/RES/80/16" -> "A/80/257"' in out
+    elif fmt == "mermaid":
+        assert out.startswith("flowchart") and "-->|endorses|" in out
+    else:
+        assert "A/80/257" in out
+
+
+def test_lineage_unknown_and_malformed_symbols_are_one_line_errors() -> None:
+    code, out, err = cli("lineage", "99/999")
+    assert code == 1 and out == ""
+    assert err.strip().count("\n") == 0 and "nearest" in err
+    code, _, err = cli("lineage", "A/RES/80/16/16/x")
+    assert code == 2 and "not a well-formed" in err
+    code, _, err = cli("lineage", "80/16", "--format", "xml")
+    assert code == 2 and "unknown format" in err
+
+
+def test_query_and_sparql_commands() -> None:
+    code, out, _ = cli("query", "instrument", "--param", "instrument=79/237", "--format", "json")
+    assert code == 0
+    row = json.loads(out)[0]
+    assert row["symbol"] == "A/RES/79/237" and row["date"] == "2024-12-24"
+    code, _, err = cli("query", "instrument", "--param", "instrument=A/RES/80/16}")
+    assert code == 2 and err.count("\n") == 1
+    code, _, err = cli("query", "lineage", "--param", "root")
+    assert code == 2 and "key=value" in err
+    code, _, err = cli("query", "lineag")
+    assert code == 2 and "did you mean lineage" in err
+    code, out, _ = cli("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }", "-f", "csv")
+    assert code == 0 and int(out.splitlines()[1]) > 100
+    code, _, err = cli("sparql", "DROP ALL")
+    assert code == 2 and "not allowed" in err
+    code, _, err = cli("sparql", "SELECT WHERE {")
+    assert code == 1 and "not valid SPARQL" in err
+
+
+def test_thematic_commands() -> None:
+    code, out, _ = cli("norms", "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and {r["norm"] for r in rows} == {f"13({c})" for c in "abcdefghijk"}
+    code, out, _ = cli("principles", "-f", "csv")
+    assert code == 0 and len(out.splitlines()) == 11
+    code, out, _ = cli("recommendations", "--pillar", "Capacity-building", "-f", "json")
+    assert code == 0 and [r["paragraph"] for r in json.loads(out)] == ["63", "64", "65", "66",
+                                                                      "67"]
+    code, out, _ = cli("recommendations", "--theme", "points of contact", "-f", "json")
+    assert code == 0 and [r["paragraph"] for r in json.loads(out)] == ["51"]
+    code, out, _ = cli("theme", "critical infrastructure", "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and ("31", "13(f)") in {(r["paragraph"], r["norms"]) for r in rows}
+    code, _, err = cli("theme", "unicorns")
+    assert code == 1 and "no such theme" in err
+
+
+def test_path_and_central() -> None:
+    code, out, _ = cli("path", "80/16", "73/27", "-f", "json")
+    steps = json.loads(out)
+    assert code == 0 and steps[0]["from"] == "A/RES/80/16" and steps[-1]["to"] == "A/RES/73/27"
+    assert all(a["to"] == b["from"] for a, b in zip(steps, steps[1:], strict=False))
+    code, _, err = cli("path", "75/240", "80/16")
+    assert code == 1 and "no chain" in err
+    code, out, _ = cli("central", "--top", "3", "-f", "json")
+    assert code == 0 and json.loads(out)[0]["symbol"] == "A/RES/75/240"
+
+
+def test_draw_writes_dot_and_svg(tmp_path: Path) -> None:
+    code, _, _ = cli("draw", "80/16", "-o", str(tmp_path / "l.dot"))
+    assert code == 0 and (tmp_path / "l.dot").read_text().startswith("digraph")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz dot is not installed")
+    code, _, err = cli("draw", "80/16", "-o", str(tmp_path / "l.svg"))
+    assert code == 0, err
+    svg = (tmp_path / "l.svg").read_text()
+    assert "<svg" in svg and "A/80/257" in svg
+
+
+def test_local_store_is_rebuilt_when_the_dump_changes(tmp_path: Path) -> None:
+    dump = tmp_path / "g.ttl"
+    dump.write_text("<http://x/a> <http://x/p> <http://x/b> .\n")
+    s = LocalStore(dump, cache=tmp_path / "cache")
+    assert len(s.select("SELECT * WHERE { ?s ?p ?o }").rows) == 1
+    assert s.fresh()
+    dump.write_text("<http://x/a> <http://x/p> <http://x/b> .\n<http://x/c> <http://x/p> 1 .\n")
+    assert not s.fresh()
+    assert len(LocalStore(dump, cache=tmp_path / "cache").select(
+        "SELECT * WHERE { ?s ?p ?o }").rows) == 2
+
+
+# -- the same answers from a real Oxigraph server -----------------------------------------------
+
+@pytest.mark.oxigraph
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_oxigraph_server_returns_the_same_rows(oxigraph: str, store, name: str) -> None:
+    remote = RemoteStore(oxigraph + "/query", timeout=20)
+    local_rows = run(store, name, EXAMPLES[name]).rows
+    remote_rows = run(remote, name, EXAMPLES[name]).rows
+
+    def canon(rows):  # GROUP_CONCAT order is unspecified: compare its parts as sets
+        return sorted(json.dumps({k: (" ".join(sorted(v.split())) if k in
+                                      ("themes", "norms") and v else
+                                      "|".join(sorted(v.split("|"))) if k == "altLabels" and v
+                                      else v) for k, v in r.items()}, sort_keys=True)
+                      for r in rows)
+
+    assert canon(local_rows) == canon(remote_rows)
+    assert local_rows
+
+
+@pytest.mark.oxigraph
+def test_cli_endpoint_option_gives_the_same_lineage(oxigraph: str) -> None:
+    local = runner.invoke(app, ["lineage", "80/16", "-f", "json", "--dump", str(DUMP)])
+    remote = runner.invoke(app, ["lineage", "80/16", "-f", "json", "--endpoint",
+                                 oxigraph + "/query"])
+    assert remote.exit_code == 0, remote.stderr
+    assert json.loads(local.stdout) == json.loads(remote.stdout)
+
+
+@pytest.mark.oxigraph
+def test_push_replaces_a_named_graph(oxigraph: str, tmp_path: Path) -> None:
+    graph = "https://example.org/normgraph-test"
+    for _ in range(2):  # a repeated push replaces, never duplicates
+        result = runner.invoke(app, ["push", "--endpoint", oxigraph + "/store", "--graph", graph,
+                                     "--dump", str(DUMP)])
+        assert result.exit_code == 0, result.stderr
+    remote = RemoteStore(oxigraph + "/query")
+    n = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert int(n.rows[0]["n"]) == len(Graph().parse(DUMP, format="turtle"))
