@@ -181,6 +181,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         if _SEPARATOR.match(line):
             footnote_zone = True
             fn_unit = None
+            prev_blank = True  # a footnote may follow the rule directly
             continue
         ocr_fn = _OCR_FOOTNOTE.match(line) if grammar != "resolution" else None
         if footnote_zone or ocr_fn or fn_unit is not None:

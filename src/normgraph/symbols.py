@@ -261,6 +261,8 @@ _LIST_GAP = re.compile(
     rf"^(?:\s|,|;|\band\b|\bas well as\b|\bits\b|\bof\b|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
     r"|\d{1,2}\b|[*!?%’'¢>])*$"
 )
+_ADDENDUM_AFTER = re.compile(
+    r"\s*(?:,|and|,\s*and)\s+(?P<k>Add|Corr|Rev)\.(?P<n>\d+(?:\s*(?:,|and)\s*\d+)*)(?![\w/])")
 _DATE_AFTER = re.compile(rf"^\s*,?\s*of\s+(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})")
 _ANNEX_BEFORE = re.compile(
     r"annex\s+(?P<a>[A-Z]{1,4}|[IVX]+)?\s*(?:to|of)\s+(?:document\s+)?$", re.I)
@@ -281,6 +283,19 @@ def scan(text: str) -> Iterator[SymbolMention]:
         except SymbolError:
             continue
         found.append((m.start(), m.end(), sym, m.group(0)))
+        # "A/70/172 and Add.1", "A/68/156 and Add.1 and 2": the addenda are documents too
+        pos = m.end()
+        while True:
+            more = _ADDENDUM_AFTER.match(text, pos)
+            if not more:
+                break
+            for number in re.findall(r"\d+", more.group("n")):
+                try:
+                    extra = parse(f"{sym.symbol}/{more.group('k')}.{number}")
+                except SymbolError:
+                    continue
+                found.append((more.start("k"), more.end(), extra, more.group(0).strip()))
+            pos = more.end()
     taken = [(s, e) for s, e, _, _ in found]
 
     def overlaps(s: int, e: int) -> bool:

@@ -1,0 +1,46 @@
+"""The extractor on layouts the seeds do not show: a footnote right under the separator rule,
+footnote lists with addenda ("A/70/172 and Add.1"), a long list of dated resolutions.
+
+tests/fixtures/synthetic_resolution.txt imitates the layout of a GA resolution as extracted
+from its PDF; it exists to test the grammar and is never a source of facts for the graph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from normgraph import api
+from normgraph.symbols import scan
+
+FIXTURE = Path(__file__).parent / "fixtures" / "synthetic_resolution.txt"
+
+
+def _refs() -> set[tuple[str, str, str, str | None]]:
+    [e], errors = api.ingest([FIXTURE])
+    assert not errors
+    return {(r.symbol, r.relation, r.paragraph, r.date) for r in e.references}
+
+
+def test_header_metadata_and_long_dated_list() -> None:
+    [e], _ = api.ingest([FIXTURE])
+    assert (e.symbol, e.kind, e.date) == ("A/RES/70/237", "resolution", "2015-12-23")
+    refs = _refs()
+    recalled = sorted(s for s, rel, p, _d in refs if rel == "recalls" and p == "pp1")
+    assert len(recalled) == 17 and "A/DEC/67/519" in recalled
+    assert ("A/RES/53/70", "recalls", "pp1", "1998-12-04") in refs
+
+
+def test_footnotes_under_the_rule_are_attributed_to_the_calling_paragraph() -> None:
+    refs = _refs()
+    assert ("A/70/174", "takes note of", "pp2", None) in refs
+    assert {("A/66/152", "welcomes", "pp3", None), ("A/66/152/Add.1", "welcomes", "pp3", None),
+            ("A/67/167", "welcomes", "pp3", None), ("A/68/156/Add.1", "welcomes", "pp3", None)} \
+        <= refs
+
+
+def test_addenda_after_a_symbol_are_documents_too() -> None:
+    refs = _refs()
+    assert ("A/70/172/Add.1", "takes note of", "3", None) in refs
+    found = [m.symbol.symbol for m in scan("A/68/156 and Add.1 and 2; A/79/214 and Corr.1")]
+    assert found == ["A/68/156", "A/68/156/Add.1", "A/68/156/Add.2", "A/79/214",
+                     "A/79/214/Corr.1"]
