@@ -1,8 +1,9 @@
 """The extractor on layouts the seeds do not show: a footnote right under the separator rule,
 footnote lists with addenda ("A/70/172 and Add.1"), a long list of dated resolutions.
 
-tests/fixtures/synthetic_resolution.txt imitates the layout of a GA resolution as extracted
-from its PDF; it exists to test the grammar and is never a source of facts for the graph.
+The files in tests/fixtures/synthetic_*.txt imitate the layouts of a GA resolution, a report
+and a decision as extracted from their PDFs; they exist to test the grammar and are never a
+source of facts for the graph.
 """
 
 from __future__ import annotations
@@ -44,3 +45,26 @@ def test_addenda_after_a_symbol_are_documents_too() -> None:
     found = [m.symbol.symbol for m in scan("A/68/156 and Add.1 and 2; A/79/214 and Corr.1")]
     assert found == ["A/68/156", "A/68/156/Add.1", "A/68/156/Add.2", "A/79/214",
                      "A/79/214/Corr.1"]
+
+
+def test_a_report_masthead_gives_its_symbol_and_report_grammar() -> None:
+    from normgraph.reference import load_reference
+
+    [e], _ = api.ingest([FIXTURE.with_name("synthetic_report.txt")], load_reference())
+    assert (e.symbol, e.kind) == ("A/70/174", "report")
+    numbers = [p.number for p in e.paragraphs]
+    assert ["12", "13", "13 (a)", "13 (b)", "13 (f)", "14"] == numbers[-6:]
+    # sub-items are parts of their paragraph, and the norm cues tag them
+    sub = next(p for p in e.paragraphs if p.number == "13 (f)")
+    assert sub.parent == "13" and e.norms["13 (f)"] == ["13(f)"]
+    refs = {(r.symbol, r.relation, r.paragraph) for r in e.references}
+    assert refs == {("A/RES/69/28", "refers to", "12"), ("A/68/98", "welcomes", "14"),
+                    ("A/RES/58/199", "recalls", "14")}  # never itself
+
+
+def test_a_decision_without_its_adoption_line() -> None:
+    [e], _ = api.ingest([FIXTURE.with_name("synthetic_decision.txt")])
+    assert (e.symbol, e.kind, e.date) == ("A/DEC/77/512", "decision", "2022-12-07")
+    refs = {(r.symbol, r.relation, r.paragraph, r.date) for r in e.references}
+    assert ("A/RES/75/240", "recalls", "p1", "2020-12-31") in refs
+    assert ("A/77/275", "takes note of", "p1", None) in refs

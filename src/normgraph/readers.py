@@ -256,6 +256,10 @@ _DISTR = re.compile(r"Distr\.:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})")
 _SESSION = re.compile(r"\b([A-Z][a-z]+(?:[- ][a-z]+){0,3})\s+session\b")
 _AGENDA = re.compile(r"\bAgenda\s+items?\s+(\d+(?:\s*\([a-z]\))?)")
 _MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)", re.M)
+_MASTHEAD = re.compile(r"(?:United\s+Nations\s+)?(?P<s>[A-Z]+/[^\s]+)")
+_DECIDED = re.compile(
+    r"^\s*At\s+its\s+[^,]{0,60}\bmeeting,\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4}),"
+    r".{0,300}?\bdecided\b")
 _OWN_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
 
 
@@ -285,6 +289,15 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
     if meetings:
         metadata["meeting"] = re.sub(r"\s+", " ", meetings[-1])
     own = _OWN_NUMBER.search(head)
+    if own and "kind" not in metadata:
+        # a decision printed without the "Decision adopted by" line: the General Assembly
+        # numbers its decisions from 400 upwards in each session, its resolutions below
+        decided = _DECIDED.search(re.sub(r"\s+", " ", text[own.end():own.end() + 3000]))
+        if decided and int(own.group("n").split("/")[1]) >= 400:
+            metadata["kind"] = "decision"
+            d = DATE_PATTERN.search(decided.group("date"))
+            if d and iso_date(*d.groups()):
+                metadata["date"] = iso_date(*d.groups()) or ""
     if own and "kind" in metadata:
         series = "decision" if metadata["kind"] == "decision" else None
         try:
@@ -298,14 +311,18 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
         title = re.sub(r"\s+", " ", text[start:end]).strip()
         metadata["title"] = title
     if "symbol" not in metadata:
+        # the symbol printed at the top of the first page: alone on its line, or after
+        # "United Nations" in the masthead
         for line in head.split("\n")[:15]:
-            s = line.strip()
-            if "/" in s and " " not in s:
+            sm = _MASTHEAD.fullmatch(line.strip())
+            if sm:
                 try:
-                    metadata["symbol"] = parse(s).symbol
-                    break
+                    symbol = parse(sm.group("s"))
                 except SymbolError:
                     continue
+                metadata["symbol"] = symbol.symbol
+                metadata.setdefault("header_kind", symbol.kind)
+                break
 
 
 def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:

@@ -33,6 +33,8 @@ _BODY_START = re.compile(
     r"^[ \t]*The\s+(?:General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|"
     r"Economic\s+and\s+Social\s+Council)\s*,\s*$"
 )
+# the opening of a decision, which has no "The General Assembly," line
+_DECISION_START = re.compile(r"^[ \t]*At\s+its\s+.{0,80}\bmeeting\b", re.I)
 _HEADER_REF = re.compile(r"^\s*\[\s*on\s+the\s+report", re.I)
 _OWN_TITLE = re.compile(r"^[ \t]*\d{1,3}/\d{1,4}\.\s+\S")
 _FOOTER = re.compile(r"^[ \t]*\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting", re.I)
@@ -91,7 +93,7 @@ def grammar_of(doc: Document) -> str:
         return "resolution"
     numbered = [int(m.group(1)) for m in re.finditer(r"^[ \t]*(\d{1,3})\.(?!\d)\s", doc.text, re.M)]
     run = sum(1 for a, b in zip(numbered, numbered[1:], strict=False) if b == a + 1)
-    if kind == "report" or run >= 5:
+    if kind == "report" or run >= 5 or (doc.metadata.get("header_kind") == "report" and run >= 1):
         return "report"
     return "text"
 
@@ -147,6 +149,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
     text_count = 0
     in_body = grammar != "resolution"
     in_footer = False
+    decision = False  # a decision's unnumbered paragraphs are p1, p2...
     footnote_zone = False
     fn_unit: _Unit | None = None
     prev_blank = True
@@ -216,25 +219,31 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
                 for u in units:
                     u.closed = True
                 continue
-            if _HEADER_REF.match(line):
-                add("header", "header", i, s, )
-                units[-1].closed = True
+            if _DECISION_START.match(line) and doc.metadata.get("kind") == "decision":
+                in_body = decision = True
+                for u in units:
+                    u.closed = True
+                # the line itself opens the decision's text: fall through
+            else:
+                if _HEADER_REF.match(line):
+                    add("header", "header", i, s, )
+                    units[-1].closed = True
+                    continue
+                if _OWN_TITLE.match(line) and not title_done:
+                    title_done = True
+                    unit = add("title", "title", i, re.sub(r"^\d{1,3}/\d{1,4}\.\s+", "", s))
+                    continue
+                if units and units[-1].kind == "title" and not blank_before:
+                    units[-1].lines.append(s)
+                    units[-1].end = offsets[i] + len(line.rstrip())
+                    continue
+                if units and units[-1].kind == "header" and not units[-1].lines[-1].endswith("]"):
+                    units[-1].lines.append(s)
+                    units[-1].end = offsets[i] + len(line.rstrip())
+                    continue
+                if units and units[-1].kind == "title":
+                    units[-1].closed = True
                 continue
-            if _OWN_TITLE.match(line) and not title_done:
-                title_done = True
-                unit = add("title", "title", i, re.sub(r"^\d{1,3}/\d{1,4}\.\s+", "", s))
-                continue
-            if units and units[-1].kind == "title" and not blank_before:
-                units[-1].lines.append(s)
-                units[-1].end = offsets[i] + len(line.rstrip())
-                continue
-            if units and units[-1].kind == "header" and not units[-1].lines[-1].endswith("]"):
-                units[-1].lines.append(s)
-                units[-1].end = offsets[i] + len(line.rstrip())
-                continue
-            if units and units[-1].kind == "title":
-                units[-1].closed = True
-            continue
         if grammar == "resolution" and _FOOTER.match(line):
             in_footer = True
             continue
@@ -328,7 +337,10 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
                 group = None
                 bullet_count = 0
             continue
-        if grammar == "resolution":
+        if grammar == "resolution" and decision:
+            text_count += 1
+            add("text", f"p{text_count}", i, s)
+        elif grammar == "resolution":
             if last_para:
                 # an unnumbered block after the operative part: keep it as text of the last one
                 if cur is not None:
