@@ -68,3 +68,15 @@ def test_a_decision_without_its_adoption_line() -> None:
     refs = {(r.symbol, r.relation, r.paragraph, r.date) for r in e.references}
     assert ("A/RES/75/240", "recalls", "p1", "2020-12-31") in refs
     assert ("A/77/275", "takes note of", "p1", None) in refs
+
+
+def test_superscript_footnote_calls(tmp_path: Path) -> None:
+    doc = tmp_path / "sup.txt"
+    doc.write_text(
+        "United Nations A/RES/99/1\n\nResolution adopted by the General Assembly on 1 December"
+        " 2030\n\n99/1. Test\n\nThe General Assembly,\n\nTaking note of the report of the "
+        "Group,\u00b9\n\n1. Welcomes the 2015 report\u00b2;\n\n__________________\n"
+        "\u00b9 A/70/174.\n\u00b2 A/68/98.\n", encoding="utf-8")
+    [e], _ = api.ingest([doc])
+    assert {(r.symbol, r.relation, r.paragraph) for r in e.references} == {
+        ("A/70/174", "takes note of", "pp1"), ("A/68/98", "welcomes", "1")}

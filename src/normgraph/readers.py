@@ -256,6 +256,7 @@ _DISTR = re.compile(r"Distr\.:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})")
 _SESSION = re.compile(r"\b([A-Z][a-z]+(?:[- ][a-z]+){0,3})\s+session\b")
 _AGENDA = re.compile(r"\bAgenda\s+items?\s+(\d+(?:\s*\([a-z]\))?)")
 _MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)", re.M)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MASTHEAD = re.compile(r"(?:United\s+Nations\s+)?(?P<s>[A-Z]+/[^\s]+)")
 _DECIDED = re.compile(
     r"^\s*At\s+its\s+[^,]{0,60}\bmeeting,\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4}),"
@@ -330,6 +331,9 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     if len(data) > MAX_BYTES:
         raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     text, notes = decode(data)
+    # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
+    # read as plain digits (one character for one: spans stay valid)
+    text = text.translate(_SUPERSCRIPTS)
     metadata: dict[str, str] = {}
     text = _front_matter(text, metadata, notes)
     fmt = detect_format(text)
