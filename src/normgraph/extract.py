@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from .model import Document, Extraction, Paragraph, Principle, Reference
+from .readers import ordinal_number
 from .segment import Footnote, segment
 from .symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
 
@@ -207,11 +208,82 @@ _ON_DATE = re.compile(r"\bon\s+(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"])")
 
 
+_MONTH_YEAR = (r"(?:(?:January|February|March|April|May|June|July|August|September|October|"
+               r"November|December)\s+)?\d{4}")
+_SESSION = re.compile(
+    r"\b(?P<ord>[A-Z][a-z]+(?:[- ][a-z]+)?)\s+substantive\s+session\b"
+    rf"(?:\s*\((?P<when>{_MONTH_YEAR})\))?")
+_PLANNED = re.compile(r"\bwill\s+meet\s+for\s+(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+"
+                      r"(?:substantive\s+)?sessions\b")
+_STARTS = re.compile(rf"\b(?:will\s+(?:start|begin)\s+its\s+work\s+(?:by|in)|starting\s+in|"
+                     rf"from)\s+(?P<when>{_MONTH_YEAR})\b")
+_FORMATS_INTRO = re.compile(r"\bwill\s+convene\s+in\s+(?:different|several|various)\s+formats")
+_FORMAT_CLAUSE = re.compile(r",\s*(?:and\s+)?(?=(?:hold|work|convene|meet)\b)")
+
+
+def _when(text: str) -> str | None:
+    """'March 2026' -> '2026-03'; '2026' -> '2026'."""
+    m = re.fullmatch(r"(?:([A-Z][a-z]+)\s+)?(\d{4})", text.strip())
+    if not m:
+        return None
+    if not m.group(1):
+        return m.group(2)
+    iso = iso_date("1", m.group(1), m.group(2))
+    return iso[:7] if iso else None
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else ordinal_number(text) if text else None
+
+
+_CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def _body_facts(p: Paragraph) -> list[dict[str, str]]:
+    """What a page says about a body: its sessions, how many it plans, when it starts work,
+    the formats it convenes in. The body is named later, from the sentence (or the page)."""
+    out: list[dict[str, str]] = []
+    for m in _SESSION.finditer(p.text):
+        n = ordinal_number(m.group("ord"))
+        if n:
+            fact = {"fact": "session", "number": str(n), "label": m.group(0).split("(")[0].strip(),
+                    "paragraph": p.number, "subject": p.text}
+            if m.group("when"):
+                fact["when"] = _when(m.group("when")) or ""
+            out.append(fact)
+    sentences = _SENTENCE_BREAK.split(p.text)
+    for k, sentence in enumerate(sentences):
+        pm = _PLANNED.search(sentence)
+        if pm:
+            raw = pm.group("n")
+            n = int(raw) if raw.isdigit() else _CARDINALS.get(raw.lower())
+            if n:
+                out.append({"fact": "planned sessions", "value": str(n), "subject": sentence,
+                            "paragraph": p.number})
+        sm = _STARTS.search(sentence)
+        if sm and re.search(r"\bwill\b|\bstarting\b", sentence) and _when(sm.group("when")):
+            out.append({"fact": "starts", "value": _when(sm.group("when")) or "",
+                        "subject": sentence, "paragraph": p.number})
+        if _FORMATS_INTRO.search(sentence):
+            for follow in sentences[k + 1 : k + 3]:
+                fm = re.match(r"\s*It\s+will\s+(?P<rest>.*?)\.?$", follow)
+                if not fm:
+                    break
+                for clause in _FORMAT_CLAUSE.split(fm.group("rest")):
+                    clause = " ".join(clause.split()).strip(" ,.")
+                    if clause:
+                        out.append({"fact": "format", "value": clause, "subject": sentence,
+                                    "paragraph": p.number})
+    return out
+
+
 def _facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
     """Statements about bodies and events a web page or news item makes, each with its
     paragraph: who chairs a body, which report was adopted on which day."""
     facts: list[dict[str, str]] = []
     for p in paragraphs:
+        facts.extend(_body_facts(p))
         for m in _CHAIR.finditer(p.text):
             facts.append({"fact": "chair", "body": m.group("body").strip(),
                           "value": m.group("name").strip(), "paragraph": p.number})

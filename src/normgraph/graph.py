@@ -390,6 +390,29 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
             else:
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body "
                                   f"matches {fact['body']!r}; chair not recorded")
+        elif fact["fact"] in ("session", "planned sessions", "starts", "format"):
+            body = _resolve_body(ref, fact["subject"], entry.about if entry else None)
+            if not body:
+                b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body for "
+                                  f"a {fact['fact']} statement; not recorded")
+                continue
+            biri = body_iri(body)
+            b.add(biri, PROV.wasDerivedFrom, para)
+            if fact["fact"] == "session":
+                sess = URIRef(f"{biri}/session/{fact['number']}")
+                b.add(sess, RDF.type, NG.Session)
+                b.add(sess, NG.sessionOf, biri)
+                b.add(sess, NG.sessionNumber, Literal(int(fact["number"]), datatype=XSD.integer))
+                b.add(sess, RDFS.label, b.label(fact["label"]))
+                b.add(sess, PROV.wasDerivedFrom, para)
+                if fact.get("when"):
+                    b.add(sess, DCTERMS.date, _period(fact["when"]))
+            elif fact["fact"] == "planned sessions":
+                b.add(biri, NG.plannedSessions, Literal(int(fact["value"]), datatype=XSD.integer))
+            elif fact["fact"] == "starts":
+                b.add(biri, NG.startsBy, _period(fact["value"]))
+            else:
+                b.add(biri, NG.meetingFormat, Literal(fact["value"], lang="en"))
         elif fact["fact"] == "adopted":
             inst = b.instrument(fact["symbol"])
             body = _resolve_body(ref, fact["subject"], None)
@@ -401,23 +424,32 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
             b.add(inst, PROV.wasDerivedFrom, para)
 
 
+def _period(value: str) -> Literal:
+    """'2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
+    return Literal(value, datatype=XSD.gYearMonth if len(value) == 7 else XSD.gYear)
+
+
 def _short_label(text: str) -> str:
     words = text.split()
     return " ".join(words[:12]).rstrip(",;.") + ("…" if len(words) > 12 else "")
 
 
 def _resolve_body(ref: Any, text: str, default: str | None) -> str | None:
-    """The body a phrase names, by the labels of the reference data; an abbreviation alone
-    ("OEWG") means the body the document is about."""
-    norm = " ".join(text.replace("–", "-").lower().split())
-    best: tuple[int, str] | None = None
+    """The body a phrase names, by the labels of the reference data: the one named first
+    (the sentence's subject), the longest label at that place; an abbreviation alone ("OEWG")
+    means the body the document is about."""
+    norm = " ".join(text.replace("\u2013", "-").lower().split())
+    best: tuple[int, int, str] | None = None
     for body in getattr(ref, "bodies", ()):
         for label in (body.label, *body.alt_labels):
-            lab = " ".join(label.replace("–", "-").lower().split())
-            if len(lab) > 6 and lab in norm and (best is None or len(lab) > best[0]):
-                best = (len(lab), body.key)
+            lab = " ".join(label.replace("\u2013", "-").lower().split())
+            if len(lab) <= 6:
+                continue
+            at = norm.find(lab)
+            if at >= 0 and (best is None or (at, -len(lab)) < (best[0], -best[1])):
+                best = (at, len(lab), body.key)
     if best:
-        return best[1]
+        return best[2]
     return default
 
 
