@@ -163,3 +163,17 @@ def test_ingest_a_new_resolution(tmp_path: Path) -> None:
         ("1", "welcomes", "A/81/123"),
         ("2", "takes note of", "A/AC.300/2026/INF/1"),
     }
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "data" / "sources").glob("*.txt")))
+def test_each_paragraph_span_points_at_its_text_in_the_source(name: str, extractions) -> None:
+    from normgraph.readers import decode
+
+    raw, _ = decode((ROOT / "data" / "sources" / name).read_bytes())
+    for p in extractions[name].paragraphs:
+        start, end = p.span
+        source = " ".join(raw[start:end].split())
+        # the first and last words of the cleaned paragraph are printed inside its span
+        words = [w.strip("!?%¢*") for w in p.text.split()]
+        assert words[0][:4] in source, (p.number, words[0], source[:80])
+        assert words[-1][-3:] in source, (p.number, words[-1], source[-80:])

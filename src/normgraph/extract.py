@@ -339,9 +339,13 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
 
     # the title from front matter may be fuller than the one printed in the text
     title = doc.metadata.get("title")
+    title_span = doc.metadata.get("fm_title_span")
     for p in paragraphs:
         if p.kind == "title" and title and len(title) > len(p.text):
             p.text = title
+            if title_span and title == doc.metadata.get("fm_title", "").rstrip(" :"):
+                a, b = (int(x) for x in title_span.split(","))
+                p.span = (a, b)
 
     fn_by_number = {fn.number: fn for fn in footnotes}
     called: set[str] = set()

@@ -106,6 +106,9 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = value.isoformat()[:10]
         metadata[f"fm_{key}"] = str(value).strip()
+    tm = re.search(r"^title:[ \t]*(\S.*?)[ \t]*$", block, re.M)
+    if tm:  # where the title is printed in the source, so its paragraph keeps a true span
+        metadata["fm_title_span"] = f"{m.end() + tm.start(1)},{m.end() + tm.end(1)}"
     if "fm_date" in metadata:
         try:
             datetime.date.fromisoformat(metadata["fm_date"][:10])
