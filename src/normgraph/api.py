@@ -263,6 +263,8 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
     iri = instrument_iri(symbol)
     props: dict[str, list[str]] = {}
     for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
+        if p in RELATION_BY_PROPERTY or p in (ELI.has_part, ELI.cites, ELI.based_on):
+            continue  # links are listed under "cites", parts under "paragraphs"
         props.setdefault(graph.namespace_manager.normalizeUri(p), []).append(str(o))
     cites = [
         {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(o, ELI.id_local) or o)}

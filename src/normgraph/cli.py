@@ -63,9 +63,19 @@ def build(
 ) -> None:
     """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
     from . import api
+    from .catalog import CatalogError
+    from .reference import ReferenceError as ReferenceDataError
 
     paths = api.Paths(root) if root else api.Paths.default()
-    result = api.build(paths, strict=strict, out=out)
+    if root and not paths.sources.is_dir():
+        fail(f"{root}: not a project folder (no data/sources)", 2)
+    try:
+        result = api.build(paths, strict=strict, out=out)
+    except (CatalogError, ReferenceDataError) as exc:
+        fail(str(exc))
+    except OSError as exc:  # the dump cannot be written (a folder, no permission)
+        fail(f"{exc.filename2 or exc.filename or out or paths.dump}: cannot be written "
+             f"({exc.strerror or exc})")
     for err in result.errors:
         typer.echo(f"error: {err.line()}", err=True)
     for w in result.warnings:
@@ -121,7 +131,10 @@ def export(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     text = serialize(_graph(dump), fmt)
     if output:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            fail(f"{output}: cannot be written ({exc.strerror or exc})")
         typer.echo(f"wrote {output}")
     else:
         sys.stdout.write(text)
@@ -133,6 +146,8 @@ def stats(dump: Path | None = DumpOption,
     """Counts per class and per relation."""
     from . import api
 
+    if fmt not in ("table", "json"):
+        fail(f"unknown format {fmt!r}; choose table or json", 2)
     data = api.stats(_graph(dump))
     if fmt == "json":
         typer.echo(json.dumps(data, indent=2))
@@ -150,6 +165,8 @@ def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/
     """Everything the graph holds about one instrument."""
     from . import api
 
+    if fmt not in ("text", "json"):
+        fail(f"unknown format {fmt!r}; choose text or json", 2)
     graph = _graph(dump)
     data = api.instrument(graph, _symbol(symbol, graph))
     if fmt == "json":
@@ -157,8 +174,6 @@ def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/
         return
     typer.echo(f"{data['symbol']}  <{data['iri']}>")
     for key, values in data["properties"].items():
-        if key.endswith(("has_part", "cites", "based_on")) or "normgraph/ontology#" in key:
-            continue
         for v in values:
             typer.echo(f"  {key}: {v}")
     for c in data["cites"]:
@@ -194,7 +209,10 @@ def ingest(
         ds, _ = build_dataset(GraphInput(extractions, load_reference()))
         text = to_turtle(ds)
     if output:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            fail(f"{output}: cannot be written ({exc.strerror or exc})")
     else:
         sys.stdout.write(text)
     if errors:

@@ -95,6 +95,7 @@ def _short(term: object) -> str:
                        ("http://purl.org/spar/cito/", "cito:"),
                        ("http://www.w3.org/2004/02/skos/core#", "skos:"),
                        ("http://www.w3.org/ns/prov#", "prov:"),
+                       ("http://www.w3.org/ns/org#", "org:"),
                        ("http://purl.org/dc/terms/", "dcterms:"),
                        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:")):
         if value.startswith(ns):
