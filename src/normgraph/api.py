@@ -184,7 +184,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     graph = union_graph(ds)
     report = validate_graph(graph)
     result = BuildResult(extractions, ds, graph, report, errors, warnings)
-    if write and report.conforms and not (strict and (warnings or report.warnings)):
+    if write and report.conforms and not (strict and (warnings or report.warnings or errors)):
         target = out or paths.dump
         write_atomic(target, to_turtle(graph, header=DUMP_HEADER))
         result.written = target

@@ -69,8 +69,16 @@ def build(
     paths = api.Paths(root) if root else api.Paths.default()
     if root and not paths.sources.is_dir():
         fail(f"{root}: not a project folder (no data/sources)", 2)
+    import signal
+
+    def _terminate(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         result = api.build(paths, strict=strict, out=out)
+    except KeyboardInterrupt:
+        fail("interrupted; the previous dump is untouched", 130)
     except (CatalogError, ReferenceDataError) as exc:
         fail(str(exc))
     except OSError as exc:  # the dump cannot be written (a folder, no permission)
@@ -89,8 +97,8 @@ def build(
     if not result.report.conforms:
         fail(f"the graph does not conform ({len(result.report.violations)} violations); "
              f"the previous dump is untouched")
-    if strict and (result.warnings or result.report.warnings):
-        fail("warnings with --strict; the previous dump is untouched")
+    if strict and (result.warnings or result.report.warnings or result.errors):
+        fail("errors or warnings with --strict; the previous dump is untouched")
     if result.written:
         typer.echo(f"wrote {result.written}")
     if result.errors:

@@ -6,6 +6,7 @@ byte-stable: subjects, predicates and objects sorted, prefixes fixed, no blank n
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
@@ -160,6 +161,16 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
+    # one writer at a time per folder: two builds at once each replace the file whole
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        _replace(target, data)
+    finally:
+        os.close(folder)  # releases the lock
+
+
+def _replace(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
