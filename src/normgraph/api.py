@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from . import __version__
 from .catalog import CatalogEntry, load_catalog
 from .dump import to_turtle, write_atomic
 from .extract import extract
-from .graph import GraphInput, build_dataset, union_graph
+from .graph import GraphInput, build_graphs, to_dataset
 from .model import Document, Extraction
 from .readers import ReadError, read_bytes
 from .reference import load_reference
@@ -93,16 +94,38 @@ class FileError:
 @dataclass
 class BuildResult:
     extractions: list[Extraction]
-    dataset: Dataset
-    graph: Graph
+    named: dict[URIRef, set[tuple[Any, Any, Any]]]
     report: Report
     errors: list[FileError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: Path | None = None
+    #: seconds spent in each stage: read, extract, graph, validate, write
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.report.conforms and not self.errors
+
+    @cached_property
+    def triples(self) -> set[tuple[Any, Any, Any]]:
+        """Every triple of the graph (the union of the named graphs)."""
+        out: set[tuple[Any, Any, Any]] = set()
+        for triples in self.named.values():
+            out |= triples
+        return out
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The graph as an rdflib Graph (built on first use)."""
+        g = Graph()
+        for t in self.triples:
+            g.add(t)
+        return g
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """One named graph per source file, plus 'reference' and 'ontology'."""
+        return to_dataset(self.named)
 
 
 def _apply_catalog(doc: Document, entry: CatalogEntry | None) -> None:
@@ -161,33 +184,104 @@ def ingest(paths: list[Path], reference: Any | None = None,
     return [extract(doc, reference) for doc, _ in docs], errors
 
 
+#: graphs larger than this are validated by the SPARQL compilation of the shapes on Oxigraph
+#: (normgraph.shacl_sparql) rather than by pySHACL; both give the same findings
+PYSHACL_LIMIT = 150_000
+#: corpora larger than this are extracted in parallel worker processes
+PARALLEL_FROM = 400
+
+
+def _extract_all(docs: list[Document], reference: Any, progress: Any) -> list[Extraction]:
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(docs) < PARALLEL_FROM or workers < 2:
+        out = []
+        for doc in docs:
+            out.append(extract(doc, reference))
+            progress("extract", 1)
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(docs) // (workers * 8))
+    out = []
+    with ProcessPoolExecutor(workers) as pool:
+        for e in pool.map(extract, docs, [reference] * len(docs), chunksize=chunk):
+            out.append(e)
+            progress("extract", 1)
+    return out
+
+
+def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None:
+    return None
+
+
 def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
-          files: list[Path] | None = None, out: Path | None = None) -> BuildResult:
+          files: list[Path] | None = None, out: Path | None = None,
+          validator: str = "auto", progress: Any = None) -> BuildResult:
     """The whole pass: read the sources, extract, build the graph, validate, and (when it
-    conforms, and with ``strict`` has no warnings either) write the dump atomically."""
+    conforms, and with ``strict`` has no warnings or errors either) write the dump atomically.
+
+    ``validator``: "pyshacl", "oxigraph" (the shapes compiled to SPARQL) or "auto" (pySHACL up
+    to :data:`PYSHACL_LIMIT` triples). ``progress(stage, advance, total)`` is told how far
+    each stage got (the CLI draws bars with it)."""
+    import time
+
+    progress = progress or _no_progress
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
     paths = paths or Paths.default()
     catalog = load_catalog(paths.catalog)
     reference = load_reference(paths.reference if paths.reference.is_dir() else None)
     if files is None:
         files = sorted(p for p in paths.sources.iterdir() if not p.name.startswith(".")) \
             if paths.sources.is_dir() else []
+    progress("read", 0, len(files))
     docs, errors = read_documents(files, catalog)
-    extractions = [extract(doc, reference) for doc, _ in docs]
+    lap("read")
+    progress("extract", 0, len(docs))
+    extractions = _extract_all([d for d, _ in docs], reference, progress)
+    lap("extract")
     warnings: list[str] = []
     for doc, _ in docs:
         warnings.extend(f"{doc.path}: {note}" for note in doc.notes)
     for e in extractions:
         warnings.extend(f"{e.document.path}: {w}" for w in e.warnings)
+    progress("graph", 0, None)
     data = GraphInput(extractions, reference, catalog, {d.name: raw for d, raw in docs})
-    ds, graph_warnings = build_dataset(data)
+    del docs
+    named, graph_warnings = build_graphs(data)
     warnings.extend(graph_warnings)
-    graph = union_graph(ds)
-    report = validate_graph(graph)
-    result = BuildResult(extractions, ds, graph, report, errors, warnings)
+    result = BuildResult(extractions, named, Report(), errors, warnings)
+    triples = result.triples
+    lap("graph")
+    progress("validate", 0, None)
+    engine = validator if validator != "auto" else (
+        "pyshacl" if len(triples) <= PYSHACL_LIMIT else "oxigraph")
+    if engine == "pyshacl":
+        result.report = validate_graph(result.graph)
+    elif engine == "oxigraph":
+        from .shacl_sparql import validate_triples
+
+        result.report = validate_triples(triples)
+    else:
+        raise ValueError(f"unknown validator {validator!r}")
+    lap("validate")
+    report = result.report
     if write and report.conforms and not (strict and (warnings or report.warnings or errors)):
+        progress("write", 0, None)
         target = out or paths.dump
-        write_atomic(target, to_turtle(graph, header=DUMP_HEADER))
+        write_atomic(target, to_turtle(triples, header=DUMP_HEADER))
         result.written = target
+    lap("write")
+    result.timings = timings
     return result
 
 

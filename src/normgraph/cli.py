@@ -93,7 +93,7 @@ def build(
     instruments = sum(1 for e in result.extractions if e.symbol)
     refs = sum(len(e.references) for e in result.extractions)
     typer.echo(f"read {len(result.extractions)} documents ({instruments} with a symbol), "
-               f"{refs} references; graph of {len(result.graph)} triples")
+               f"{refs} references; graph of {len(result.triples)} triples")
     if not result.report.conforms:
         fail(f"the graph does not conform ({len(result.report.violations)} violations); "
              f"the previous dump is untouched")

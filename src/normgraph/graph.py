@@ -46,7 +46,7 @@ from .vocab import (
     theme_iri,
 )
 
-__all__ = ["GraphInput", "build_dataset", "graph_iri", "document_iri"]
+__all__ = ["GraphInput", "build_graphs", "build_dataset", "to_dataset", "graph_iri", "document_iri"]
 
 DOCUMENT_TYPES = ("resolution", "decision", "report", "document", "web page", "news item")
 SUBDIVISION_TYPES = ("title", "header", "preambular", "operative", "report-paragraph",
@@ -189,9 +189,11 @@ def _ordinal_of(part: str) -> int:
     return 1
 
 
-def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
-    """Build the dataset; returns it with the warnings met (conflicting dates, unknown
-    bodies...)."""
+def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any]]],
+                                            list[str]]:
+    """Build the graph as plain sets of triples per named graph (one per source file, plus
+    'reference' and 'ontology'); returns them with the warnings met (conflicting dates,
+    unknown bodies...)."""
     b = _Builder()
     ref = data.reference
     files: dict[str, URIRef] = {e.document.name: document_iri(e) for e in data.extractions}
@@ -242,12 +244,26 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
         if iri not in b.paragraphs:
             b.graphs["reference"].update(stub)
 
+    named = {graph_iri(name if name in ("reference", "ontology") else slug(name)): triples
+             for name, triples in b.graphs.items()}
+    return named, b.warnings
+
+
+def to_dataset(named: dict[URIRef, set[tuple[Any, Any, Any]]]) -> Dataset:
+    """The named graphs as an rdflib Dataset."""
     ds = Dataset()
-    for name, triples in b.graphs.items():
-        g = ds.graph(graph_iri(name if name in ("reference", "ontology") else slug(name)))
+    for name, triples in named.items():
+        g = ds.graph(name)
         for t in triples:
             g.add(t)
-    return ds, b.warnings
+    return ds
+
+
+def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
+    """Build the graph as an rdflib Dataset (one named graph per source file, plus
+    'reference' and 'ontology'); returns it with the warnings met."""
+    named, warnings = build_graphs(data)
+    return to_dataset(named), warnings
 
 
 def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes | None,
