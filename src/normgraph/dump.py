@@ -43,7 +43,12 @@ def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
     return "<" + _escape_iri(value) + ">"
 
 
+_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\ \x00-\x20]')
+
+
 def _escape_iri(value: str) -> str:
+    if _IRI_SPECIAL.search(value) is None:
+        return value
     return "".join(c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}"
                    for c in value)
 
@@ -91,6 +96,14 @@ def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
     """Deterministic Turtle: one block per subject, sorted; rdf:type first as ``a``."""
     prefixes = _prefixes()
     triples = _triples(source)
+    memo: dict[Any, str] = {}
+
+    def term(t: Any) -> str:
+        text = memo.get(t)
+        if text is None:
+            text = memo[t] = _term(t, prefixes)
+        return text
+
     by_subject: dict[Any, dict[Any, list[Any]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
@@ -102,10 +115,10 @@ def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
         order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
         for p in order:
             objs = sorted(preds[p], key=_sort_key)
-            pred = "a" if p == RDF.type else _term(p, prefixes)
-            rendered = [_term(o, prefixes) for o in objs]
+            pred = "a" if p == RDF.type else term(p)
+            rendered = [term(o) for o in objs]
             lines.append(f"    {pred} " + " ,\n        ".join(rendered))
-        body.append(_term(s, prefixes) + "\n" + " ;\n".join(lines) + " .\n")
+        body.append(term(s) + "\n" + " ;\n".join(lines) + " .\n")
     text = "\n".join(body)
     for name, _ns in prefixes:
         if f"{name}:" in text:

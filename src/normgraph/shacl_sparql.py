@@ -169,16 +169,41 @@ def _nt(term: Any) -> str:
     raise ValueError("blank nodes are not allowed in the graph")
 
 
+def validate_turtle(text: str, shapes: Graph | None = None) -> Report:
+    """Validate a Turtle document that already holds the ontology (a normgraph dump)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return _run(store, shapes)
+
+
+def _run(store: Any, shapes: Graph | None) -> Report:
+    from .validate import load_shapes
+
+    queries = compile_shapes(shapes if shapes is not None else load_shapes())
+    findings = set()
+    for query, severity, path, message in queries:
+        if query.startswith("FOCUS "):  # a SPARQL constraint, evaluated on the focus nodes
+            focus_query, body = query[len("FOCUS "):].split("\n", 1)
+            focus = {row["this"] for row in store.query(focus_query)}
+            rows = [row["this"] for row in store.query(body) if row["this"] in focus]
+        else:
+            rows = [row["this"] for row in store.query(query)]
+        for node in rows:
+            findings.add(Finding(severity, str(node.value), path, message))
+    return Report(sorted(findings, key=lambda f: (f.severity != "Violation", f.focus, f.path,
+                                                  f.message)))
+
+
 def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | None = None,
                      ontology: Graph | None = None) -> Report:
     """Validate the triples (plus the ontology's subclass axioms) on an in-memory Oxigraph."""
     import pyoxigraph as ox
 
-    from .validate import load_ontology, load_shapes
+    from .validate import load_ontology
 
-    shapes = shapes if shapes is not None else load_shapes()
     ontology = ontology if ontology is not None else load_ontology()
-    queries = compile_shapes(shapes)
     store = ox.Store()
     chunk: list[str] = []
 
@@ -193,16 +218,4 @@ def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | No
             if len(chunk) >= 200_000:
                 flush()
     flush()
-    findings = set()
-    for query, severity, path, message in queries:
-        if query.startswith("FOCUS "):  # a SPARQL constraint, evaluated on the focus nodes
-            focus_query, body = query[len("FOCUS "):].split("\n", 1)
-            focus = {row["this"] for row in store.query(focus_query)}
-            rows = [row["this"] for row in store.query(body) if row["this"] in focus]
-        else:
-            rows = [row["this"] for row in store.query(query)]
-        for node in rows:
-            findings.add(Finding(severity, str(node.value), path, message))
-    report = Report(sorted(findings, key=lambda f: (f.severity != "Violation", f.focus, f.path,
-                                                   f.message)))
-    return report
+    return _run(store, shapes)
