@@ -39,7 +39,8 @@ class Doc:
     symbol: str
     date: datetime.date
     title: str
-    refs: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # sym, rel, para, date
+    # (symbol, relation, paragraph, date) of every reference the text states
+    refs: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
 
 def _spoken(d: datetime.date) -> str:
@@ -79,7 +80,8 @@ def generate(n: int, seed: int = 7) -> tuple[list[tuple[str, str]], list[Doc]]:
                 else:
                     report = f"A/{target.symbol.split('/')[2]}/{100 + rng.randrange(800)}"
                     footnotes.append(report)
-                    text = f"{verb} {noun} of the Secretary-General,{len(footnotes)} and {FILLER.lower()},"
+                    text = (f"{verb} {noun} of the Secretary-General,{len(footnotes)} and "
+                            f"{FILLER.lower()},")
                     doc.refs.append((report, rel, label, None))
             else:
                 text = f"{verb} that {FILLER.lower()},"

@@ -186,30 +186,49 @@ def ingest(paths: list[Path], reference: Any | None = None,
 
 #: graphs larger than this are validated by the SPARQL compilation of the shapes on Oxigraph
 #: (normgraph.shacl_sparql) rather than by pySHACL; both give the same findings
-PYSHACL_LIMIT = 150_000
+PYSHACL_LIMIT = 50_000
 #: corpora larger than this are extracted in parallel worker processes
 PARALLEL_FROM = 400
 
 
+_SHARED: tuple[list[Document], Any] = ([], None)
+
+
+def _extract_at(index: int) -> Extraction:
+    """Extract document ``index`` of the corpus a forked worker inherited; the document
+    itself is not sent back (the parent has it)."""
+    docs, reference = _SHARED
+    e = extract(docs[index], reference)
+    e.document = None  # type: ignore[assignment]
+    return e
+
+
 def _extract_all(docs: list[Document], reference: Any, progress: Any) -> list[Extraction]:
+    import multiprocessing
     import os
 
+    global _SHARED
     workers = min(os.cpu_count() or 1, 8)
-    if len(docs) < PARALLEL_FROM or workers < 2:
+    if len(docs) < PARALLEL_FROM or workers < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for doc in docs:
             out.append(extract(doc, reference))
             progress("extract", 1)
         return out
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunk = max(1, len(docs) // (workers * 8))
-    out = []
-    with ProcessPoolExecutor(workers) as pool:
-        for e in pool.map(extract, docs, [reference] * len(docs), chunksize=chunk):
-            out.append(e)
-            progress("extract", 1)
-    return out
+    _SHARED = (docs, reference)  # inherited by the forked workers, never pickled
+    try:
+        ctx = multiprocessing.get_context("fork")
+        out = []
+        with ctx.Pool(workers) as pool:
+            for i, e in enumerate(pool.imap(_extract_at, range(len(docs)),
+                                            chunksize=max(1, len(docs) // (workers * 16)))):
+                e.document = docs[i]
+                out.append(e)
+                progress("extract", 1)
+        return out
+    finally:
+        _SHARED = ([], None)
 
 
 def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None:

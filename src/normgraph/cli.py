@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -55,6 +55,57 @@ def _symbol(text: str, graph) -> str:
 DumpOption = typer.Option(None, "--dump", help="Turtle dump to read (default: data/normgraph.ttl).")
 
 
+class _Bars:
+    """Progress bars on stderr (rich), one per stage, shown only on a terminal; pipes and
+    tests see nothing. A stage without a count (graph, validate, write) pulses."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(TextColumn("{task.description:>9}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                                 console=Console(stderr=True))
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, advance: int = 0, total: int | None = None) -> None:
+        task = self.tasks.get(stage)
+        if task is None:
+            for other in self.tasks.values():
+                self.progress.update(other, visible=False)
+            task = self.tasks[stage] = self.progress.add_task(stage, total=total)
+        if advance:
+            self.progress.update(task, advance=advance)
+
+    def __enter__(self) -> _Bars:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+class _Quiet:
+    def __call__(self, stage: str, advance: int = 0, total: int | None = None) -> None:
+        return None
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress() -> _Bars | _Quiet:
+    return _Bars() if sys.stderr.isatty() else _Quiet()
+
+
 @app.command()
 def build(
     strict: bool = typer.Option(False, "--strict", help="Fail on any warning too."),
@@ -76,7 +127,8 @@ def build(
 
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = api.build(paths, strict=strict, out=out)
+        with _progress() as progress:
+            result = api.build(paths, strict=strict, out=out, progress=progress)
     except KeyboardInterrupt:
         fail("interrupted; the previous dump is untouched", 130)
     except (CatalogError, ReferenceDataError) as exc:

@@ -1,0 +1,207 @@
+"""Speed and scale: the whole pass and the queries on generated UN-like corpora, beside the two
+baselines a user would otherwise write (plain rdflib, plain pyoxigraph) on the same data.
+
+    python benchmarks/scale.py                 # 100 and 1,000 documents (a few minutes)
+    python benchmarks/scale.py 10000 100000    # larger corpora (long)
+
+Per size it prints the build time and peak memory by stage (read, extract, graph, validate,
+write), the dump size, lineage and thematic query latency in-process and as a CLI call, the
+baselines, and their ratios; then `normgraph lineage 80/16` on the shipped data beside
+`python -c "import rdflib"`. Each build runs in its own process, so peaks are per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+NORMGRAPH = str(Path(sys.executable).with_name("normgraph"))
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_build(root: Path) -> None:
+    """Build one corpus and print timings and peak memory by stage as JSON."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from normgraph import api
+
+    peaks: dict[str, float] = {}
+    last = {"stage": None}
+
+    def progress(stage: str, advance: int = 0, total: int | None = None) -> None:
+        if last["stage"] and last["stage"] != stage:
+            peaks[last["stage"]] = round(_rss_mib())
+        last["stage"] = stage
+
+    result = api.build(api.Paths(root), progress=progress)
+    peaks[last["stage"] or "write"] = round(_rss_mib())
+    dump = root / "data" / "normgraph.ttl"
+    print(json.dumps({"timings": result.timings, "peaks": peaks,
+                      "triples": len(result.triples), "conforms": result.report.conforms,
+                      "dump_mib": round(dump.stat().st_size / 2**20, 1),
+                      "peak_mib": round(_rss_mib())}))
+
+
+def _best(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def _wall(cmd: list[str], repeat: int = 3, env: dict[str, str] | None = None) -> float:
+    def run() -> None:
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+
+    return _best(run, repeat)
+
+
+def measure(size: int, work: Path, rdflib_limit: int) -> dict[str, object]:
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(HERE))
+    import corpus
+
+    root = work / f"corpus-{size}"
+    if not (root / "data" / "sources").is_dir():
+        corpus.write(size, root)
+    truth = json.loads((root / "ground_truth.json").read_text())
+    newest = truth[-1]["symbol"]
+    t = time.perf_counter()
+    proc = subprocess.run([PYTHON, __file__, "--child", str(root)], capture_output=True,
+                          text=True, check=True)
+    total = time.perf_counter() - t
+    out: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["size"], out["build_wall"], out["newest"] = size, round(total, 2), newest
+    dump = root / "data" / "normgraph.ttl"
+
+    from normgraph.lineage import lineage
+    from normgraph.queries import get_query, run
+    from normgraph.store import LocalStore
+
+    cache = Path(tempfile.mkdtemp(prefix="ng-cache-"))
+    store = LocalStore(dump, cache=cache)
+    t = time.perf_counter()
+    store.store()
+    out["store_build"] = round(time.perf_counter() - t, 2)
+    out["lineage_ours"] = _best(lambda: lineage(store, newest))
+    out["theme_ours"] = _best(lambda: run(store, "theme", {"theme": "critical-infrastructure"}))
+    env = dict(os.environ, NORMGRAPH_CACHE=str(cache))
+    out["lineage_cli"] = _wall([NORMGRAPH, "lineage", newest, "--dump", str(dump)], env=env)
+    out["theme_cli"] = _wall([NORMGRAPH, "theme", "critical infrastructure", "--dump",
+                              str(dump)], env=env)
+
+    lineage_text = get_query("lineage").text
+    theme_text = get_query("theme").text
+    root_iri = f"https://w3id.org/normgraph/id/{newest}"
+    theme_iri = "https://w3id.org/normgraph/theme/critical-infrastructure"
+
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    plain = ox.Store()
+    plain.bulk_load(path=str(dump), format=ox.RdfFormat.TURTLE)
+    out["oxigraph_load"] = round(time.perf_counter() - t, 2)
+    subs = {ox.Variable("root"): ox.NamedNode(root_iri)}
+    out["lineage_oxigraph"] = _best(lambda: list(plain.query(lineage_text, substitutions=subs)))
+    tsubs = {ox.Variable("theme"): ox.NamedNode(theme_iri)}
+    out["theme_oxigraph"] = _best(lambda: list(plain.query(theme_text, substitutions=tsubs)))
+    plain = None  # free it before the rdflib baseline
+
+    if out["triples"] <= rdflib_limit:  # type: ignore[operator]
+        from rdflib import Graph, URIRef
+
+        t = time.perf_counter()
+        g = Graph().parse(dump, format="turtle")
+        out["rdflib_parse"] = round(time.perf_counter() - t, 2)
+        out["lineage_rdflib"] = _best(lambda: list(g.query(
+            lineage_text, initBindings={"root": URIRef(root_iri)})), 2)
+        out["theme_rdflib"] = _best(lambda: list(g.query(
+            theme_text, initBindings={"theme": URIRef(theme_iri)})), 2)
+        g = None
+    return out
+
+
+def shipped_side_by_side() -> dict[str, float]:
+    dump = ROOT / "data" / "normgraph.ttl"
+    subprocess.run([NORMGRAPH, "lineage", "80/16", "--dump", str(dump)], check=True,
+                   stdout=subprocess.DEVNULL)  # the local store exists after this
+    ours = _wall([NORMGRAPH, "lineage", "80/16", "--dump", str(dump)], repeat=5)
+    rdflib = _wall([PYTHON, "-c", "import rdflib"], repeat=5)
+    return {"lineage_80_16": ours, "import_rdflib": rdflib}
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}" if v < 10 else f"{v:.1f}"
+    return "–" if v is None else str(v)
+
+
+def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
+    lines = ["| documents | triples | build (s) | read | extract | graph | validate | write "
+             "| peak MiB | dump MiB | lineage ours (s) | lineage pyoxigraph | lineage rdflib "
+             "| lineage CLI (s) | theme ours | theme pyoxigraph | theme rdflib | theme CLI |",
+             "|" + "---|" * 18]
+    for r in rows:
+        t = r["timings"]  # type: ignore[index]
+        lines.append("| " + " | ".join(_fmt(x) for x in (
+            f"{r['size']:,}", f"{r['triples']:,}", r["build_wall"], t.get("read"),
+            t.get("extract"), t.get("graph"), t.get("validate"), t.get("write"),
+            r["peak_mib"], r["dump_mib"], r["lineage_ours"], r["lineage_oxigraph"],
+            r.get("lineage_rdflib"), r["lineage_cli"], r["theme_ours"], r["theme_oxigraph"],
+            r.get("theme_rdflib"), r["theme_cli"])) + " |")
+    lines.append("")
+    for r in rows:
+        ratio = r["lineage_ours"] / r["lineage_oxigraph"]  # type: ignore[operator]
+        line = (f"{r['size']:,} documents: lineage ours / pyoxigraph = {ratio:.2f}x "
+                f"(target <= 1.5x)")
+        if r.get("lineage_rdflib"):
+            faster = r["lineage_rdflib"] / r["lineage_ours"]  # type: ignore[operator]
+            line += f"; rdflib / ours = {faster:.0f}x (target >= 10x)"
+        if r.get("rdflib_parse"):
+            line += (f"; rdflib parse {r['rdflib_parse']} s vs pyoxigraph load "
+                     f"{r['oxigraph_load']} s")
+        line += f"; local store built once in {r['store_build']} s"
+        lines.append(line)
+    ratio = shipped["lineage_80_16"] / shipped["import_rdflib"]
+    lines.append(f"shipped data: `normgraph lineage 80/16` {shipped['lineage_80_16']:.3f} s wall, "
+                 f"`python -c 'import rdflib'` {shipped['import_rdflib']:.3f} s: "
+                 f"{ratio:.2f}x (target <= 3x)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "normgraph-bench")
+    parser.add_argument("--rdflib-limit", type=int, default=1_500_000,
+                        help="skip the rdflib baseline above this many triples")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_build(args.child)
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        rows.append(measure(size, args.work, args.rdflib_limit))
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    print(report(rows, shipped_side_by_side()))
+
+
+if __name__ == "__main__":
+    main()
