@@ -33,6 +33,8 @@ FIXTURES = {
     "BodyShape": "body",
     "SourceFileShape": "source-file",
     "SessionShape": "session",
+    "DatasetShape": "dataset",
+    "DistributionShape": "dataset",
 }
 
 _PREFIXES = {
@@ -44,6 +46,8 @@ _PREFIXES = {
     "dcterms:": "http://purl.org/dc/terms/",
     "org:": "http://www.w3.org/ns/org#",
     "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "void:": "http://rdfs.org/ns/void#",
+    "dcat:": "http://www.w3.org/ns/dcat#",
 }
 
 V, W = "Violation", "Warning"
@@ -124,6 +128,12 @@ EXPECTED: dict[str, set[tuple[str, str, str]]] = {
         (V, "body/oewg-2021-2025/session/2", "ng:sessionOf"),
         (V, "body/oewg-2021-2025/session/3", "ng:sessionNumber"),
         (V, "body/oewg-2021-2025/session/4", "prov:wasDerivedFrom"),
+    },
+    "dataset": {
+        (V, "dataset", "dcterms:license"),
+        (V, "dataset", "void:triples"),
+        (V, "dataset", "dcterms:modified"),
+        (V, "dataset/ttl", "dcat:downloadURL"),
     },
 }
 

@@ -183,10 +183,19 @@ def export(
     fmt: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, jsonld or trig."),
     output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
     dump: Path | None = DumpOption,
+    everything: bool = typer.Option(False, "--all", help="Write a release into the folder -o: "
+                                    "Turtle, N-Triples, JSON-LD, TriG and SHA256SUMS."),
 ) -> None:
     """Export the graph in another serialisation (deterministic output)."""
     from .dump import FORMATS, serialize, write_atomic
 
+    if everything:
+        from .cli_publish import release
+
+        if output is None:
+            fail("--all needs -o FOLDER", 2)
+        release(output=output, root=None)
+        return
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     text = serialize(_graph(dump), fmt)

@@ -246,6 +246,13 @@ def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any
 
     named = {graph_iri(name if name in ("reference", "ontology") else slug(name)): triples
              for name, triples in b.graphs.items()}
+    # the dataset's own description (VoID, DCAT), computed from everything else
+    from .publish import describe
+
+    union: set[tuple[Any, Any, Any]] = set()
+    for triples in named.values():
+        union |= triples
+    named[graph_iri("dataset")] = describe(union)
     return named, b.warnings
 
 

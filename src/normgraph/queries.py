@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .config import base
@@ -111,6 +112,12 @@ def _param(spec: str, query: str) -> Param:
 def load_queries(directory: Path | None = None) -> dict[str, Query]:
     """Every query of the catalogue, by name (the file name without ``.rq``)."""
     folder = directory or resource_dir("queries")
+    return dict(_load(folder, tuple((p.name, p.stat().st_mtime_ns)
+                                    for p in sorted(folder.glob("*.rq")))))
+
+
+@lru_cache(maxsize=8)
+def _load(folder: Path, _stamp: tuple[tuple[str, int], ...]) -> dict[str, Query]:
     out = {}
     for path in sorted(folder.glob("*.rq")):
         out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)

@@ -7,10 +7,11 @@ rebuilt from the Turtle dump when the dump changes (its size or modification tim
 the stamp), so a query command never re-parses the dump. This module does not import rdflib:
 query commands stay fast.
 
-Parameters are never pasted into a query's text by string formatting: locally they are bound
-by Oxigraph's substitution of variables; for a remote endpoint, whose protocol has no binding
-mechanism, each value is validated and serialised as one RDF term in a ``VALUES`` block that the
-endpoint's engine joins with the query.
+Parameters are never pasted into a query's text by string formatting: each value is validated
+and serialised as one RDF term (:class:`Term`) in a ``VALUES`` block at the start of the query's
+outermost group, which the engine joins with the rest, the same way for the local store and for
+a remote endpoint (whose protocol has no other binding mechanism). Oxigraph's own variable
+substitution was measured 3.5 times slower: it filters the results after evaluating the query.
 """
 
 from __future__ import annotations
@@ -175,11 +176,13 @@ class LocalStore:
         return self._store
 
     def select(self, query: str, params: dict[str, Term] | None = None) -> Result:
-        import pyoxigraph as ox
 
-        subs = {ox.Variable(k): v.oxigraph() for k, v in (params or {}).items()}
         try:
-            solutions = self.store().query(query, substitutions=subs or None)
+            text = bind_values(query, params or {})
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            solutions = self.store().query(text)
         except SyntaxError as exc:
             raise StoreError(f"the query is not valid SPARQL: {_first(exc)}") from None
         except (OSError, RuntimeError, ValueError) as exc:

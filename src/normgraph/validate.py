@@ -96,6 +96,8 @@ def _short(term: object) -> str:
                        ("http://www.w3.org/2004/02/skos/core#", "skos:"),
                        ("http://www.w3.org/ns/prov#", "prov:"),
                        ("http://www.w3.org/ns/org#", "org:"),
+                       ("http://rdfs.org/ns/void#", "void:"),
+                       ("http://www.w3.org/ns/dcat#", "dcat:"),
                        ("http://purl.org/dc/terms/", "dcterms:"),
                        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:")):
         if value.startswith(ns):

@@ -39,6 +39,7 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
     "void": Namespace(str(VOID)),
     "dcat": Namespace(str(DCAT)),
+    "foaf": Namespace("http://xmlns.com/foaf/0.1/"),
 }
 
 
