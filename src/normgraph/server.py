@@ -69,8 +69,8 @@ def _worker(dump: str, conn: Any) -> None:
         query, limit = conn.recv()
         try:
             result = store.query(query)
-            if isinstance(result, bool):
-                conn.send(("ok", {"head": {}, "boolean": result}, False))
+            if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+                conn.send(("ok", {"head": {}, "boolean": bool(result)}, False))
                 continue
             if not hasattr(result, "variables"):
                 conn.send(("error", "only SELECT and ASK queries are answered here", False))

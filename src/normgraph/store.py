@@ -187,7 +187,7 @@ class LocalStore:
             raise StoreError(f"the query is not valid SPARQL: {_first(exc)}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the query failed: {_first(exc)}") from None
-        if isinstance(solutions, bool):
+        if isinstance(solutions, bool) or type(solutions).__name__ == "QueryBoolean":
             return Result(["ask"], [{"ask": "true" if solutions else "false"}])
         if not hasattr(solutions, "variables"):
             rows = [{"subject": _value(t.subject), "predicate": _value(t.predicate),
