@@ -112,12 +112,12 @@ def _param(spec: str, query: str) -> Param:
 def load_queries(directory: Path | None = None) -> dict[str, Query]:
     """Every query of the catalogue, by name (the file name without ``.rq``)."""
     folder = directory or resource_dir("queries")
-    return dict(_load(folder, tuple((p.name, p.stat().st_mtime_ns)
-                                    for p in sorted(folder.glob("*.rq")))))
+    return dict(_load(folder, folder.stat().st_mtime_ns))
 
 
 @lru_cache(maxsize=8)
-def _load(folder: Path, _stamp: tuple[tuple[str, int], ...]) -> dict[str, Query]:
+def _load(folder: Path, _stamp: int) -> dict[str, Query]:
+    """The queries of a folder, read once per process (again when the folder changes)."""
     out = {}
     for path in sorted(folder.glob("*.rq")):
         out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
