@@ -59,7 +59,7 @@ def test_release_writes_four_serialisations_with_checksums(tmp_path: Path) -> No
     result = runner.invoke(app, ["export", "--all", "-o", str(out)])
     assert result.exit_code == 0, result.output
     names = {"normgraph.ttl", "normgraph.nt", "normgraph.jsonld", "normgraph.trig"}
-    assert names | {"SHA256SUMS"} == {p.name for p in out.iterdir()}
+    assert names | {"SHA256SUMS", "context.jsonld"} == {p.name for p in out.iterdir()}
     for line in (out / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
@@ -125,3 +125,20 @@ def test_site_pages_and_links(tmp_path: Path) -> None:
                 broken.append((str(html_file.relative_to(out)), href))
     assert broken == []
     assert "<svg" in text or shutil.which("dot") is None
+
+
+def test_the_json_ld_context_compacts_without_loss(tmp_path: Path) -> None:
+    import json
+
+    context = json.loads((ROOT / "ontology" / "context.jsonld").read_text())["@context"]
+    compact = {"@context": context, "@id": "id:A/RES/80/16", "symbol": "A/RES/80/16",
+               "date": "2025-12-01", "endorses": "id:A/80/257", "recalls": ["id:A/RES/79/237"]}
+    g = Graph().parse(data=json.dumps(compact), format="json-ld")
+    me = instrument_iri("A/RES/80/16")
+    assert (me, NG.endorses, instrument_iri("A/80/257")) in g
+    assert (me, NG.recalls, instrument_iri("A/RES/79/237")) in g
+    date = Literal("2025-12-01", datatype=XSD.date)
+    assert (me, URIRef("http://data.europa.eu/eli/ontology#date_document"), date) in g
+    dump = Graph().parse(DUMP, format="turtle")
+    assert all(t in dump for t in g if t[1] != URIRef(
+        "http://data.europa.eu/eli/ontology#id_local"))

@@ -88,7 +88,7 @@ def _namespace(iri: Any) -> str:
 def export_all(named: dict[URIRef, set[tuple[Any, Any, Any]]], folder: Path,
                header: str = "") -> dict[str, str]:
     """Write Turtle, N-Triples, JSON-LD and TriG (one named graph per source) into ``folder``,
-    and SHA256SUMS; returns file name -> checksum."""
+    the JSON-LD context for compact JSON, and SHA256SUMS; returns file name -> checksum."""
     from .graph import to_dataset
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,6 +106,11 @@ def export_all(named: dict[URIRef, set[tuple[Any, Any, Any]]], folder: Path,
         data = text.encode("utf-8")
         write_atomic(folder / name, data)
         sums[name] = hashlib.sha256(data).hexdigest()
+    from .resources import resource_dir
+
+    context = (resource_dir("ontology") / "context.jsonld").read_bytes()
+    write_atomic(folder / "context.jsonld", context)
+    sums["context.jsonld"] = hashlib.sha256(context).hexdigest()
     write_atomic(folder / "SHA256SUMS",
                  "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())))
     return sums
