@@ -7,7 +7,6 @@ rdflib nor networkx, so it answers quickly.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -121,14 +120,14 @@ def sparql_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
-    from .store import StoreError
+    from .store import StoreError, is_update
 
     if query.startswith("@"):
         try:
             query = Path(query[1:]).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             fail(f"{query[1:]}: cannot read the query ({getattr(exc, 'strerror', None) or exc})")
-    if _is_update(query):
+    if is_update(query):
         fail("updates are not allowed: normgraph only reads the graph", 2)
     store = _store(dump, endpoint, timeout)
     try:
@@ -136,13 +135,6 @@ def sparql_cmd(
     except StoreError as exc:
         fail(str(exc))
     _emit(result.columns, result.rows, fmt)
-
-
-def _is_update(query: str) -> bool:
-    text = re.sub(r"#[^\n]*", " ", query)
-    text = re.sub(r"(\"\"\"|''')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text, flags=re.S)
-    return re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", text,
-                     re.I) is not None
 
 
 # -- lineage ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 
 from .config import base
 from .site import Site, describe_as
+from .store import is_update
 
 __all__ = ["serve", "make_server"]
 
@@ -33,7 +34,6 @@ MEDIA = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8"
 _ACCEPT = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": "ttl",
            "application/x-turtle": "ttl", "application/ld+json": "jsonld",
            "application/json": "jsonld", "application/n-triples": "nt", "text/plain": "nt"}
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.I)
 
 
 def _negotiate(accept: str) -> str | None:
@@ -217,8 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         if not query.strip():
             self._error(HTTPStatus.BAD_REQUEST, "no query (use ?query=...)")
             return
-        stripped = re.sub(r"#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", query)
-        if _UPDATE.search(stripped):
+        if is_update(query):
             self._error(HTTPStatus.FORBIDDEN, "updates are refused: the endpoint is read-only")
             return
         status, payload, truncated = self.runner.run(query)

@@ -70,15 +70,6 @@ class Term:
                    .replace("\r", "\\r"))
         return f'"{escaped}"' + (f"^^<{self.datatype}>" if self.datatype else "")
 
-    def oxigraph(self) -> Any:
-        import pyoxigraph as ox
-
-        if self.kind == "iri":
-            return ox.NamedNode(self.value)
-        if self.datatype:
-            return ox.Literal(self.value, datatype=ox.NamedNode(self.datatype))
-        return ox.Literal(self.value)
-
 
 # an absolute IRI without the characters SPARQL forbids inside <...>
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
@@ -199,6 +190,18 @@ class LocalStore:
 
 
 # -- a remote endpoint ------------------------------------------------------------------------
+
+_UPDATE_WORD = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
+
+
+def is_update(query: str) -> bool:
+    """Whether a SPARQL text uses an update keyword outside comments, strings and IRIs."""
+    text = re.sub(r"#[^\n]*", " ", query)
+    text = re.sub(r"(\"\"\"|\'\'\')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text,
+                  flags=re.S)
+    return _UPDATE_WORD.search(text) is not None
+
 
 def bind_values(query: str, params: dict[str, Term]) -> str:
     """The query with a ``VALUES`` block for ``params`` at the start of its outermost group.
