@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, XSD
 
 from .vocab import PREFIXES, data_prefixes
 
-__all__ = ["to_turtle", "to_ntriples", "serialize", "write_atomic", "FORMATS"]
+__all__ = ["to_turtle", "to_ntriples", "ntriples_term", "serialize", "write_atomic", "FORMATS"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -128,9 +128,14 @@ def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
     return (header + head + "\n" + text) if body else header + head
 
 
+def ntriples_term(term: Any) -> str:
+    """One term as N-Triples writes it (full IRIs, every typed literal with its datatype)."""
+    return _term(term, [], short=False)
+
+
 def to_ntriples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]) -> str:
     """Sorted N-Triples (one triple a line)."""
-    lines = sorted(f"{_term(s, [])} {_term(p, [])} {_term(o, [], short=False)} ." for s, p, o in
+    lines = sorted(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} ." for s, p, o in
                    _triples(source))
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -19,8 +19,9 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH
 
+from .dump import ntriples_term
 from .validate import Finding, Report, _short
 
 __all__ = ["UnsupportedShape", "compile_shapes", "validate_triples"]
@@ -159,16 +160,6 @@ def compile_shapes(shapes: Graph) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _nt(term: Any) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        if term.datatype == XSD.string:
-            return Literal(str(term)).n3()
-        return term.n3()
-    raise ValueError("blank nodes are not allowed in the graph")
-
-
 def validate_turtle(text: str, shapes: Graph | None = None) -> Report:
     """Validate a Turtle document that already holds the ontology (a normgraph dump)."""
     import pyoxigraph as ox
@@ -214,7 +205,7 @@ def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | No
 
     for source in (triples, ontology):
         for s, p, o in source:
-            chunk.append(f"{_nt(s)} {_nt(p)} {_nt(o)} .")
+            chunk.append(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .")
             if len(chunk) >= 200_000:
                 flush()
     flush()
