@@ -174,6 +174,14 @@ def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
     return cols, rows
 
 
+def _by_link(lin: Lineage) -> dict[tuple[str, str, str], list[str]]:
+    """(source, relation, target) -> the paragraphs stating it, in the order links came."""
+    out: dict[tuple[str, str, str], list[str]] = {}
+    for lk in lin.links:
+        out.setdefault((lk.source, lk.relation, lk.target), []).append(lk.paragraph)
+    return out
+
+
 def _dot_id(symbol: str) -> str:
     return '"' + symbol.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -190,15 +198,9 @@ def to_dot(lin: Lineage) -> str:
         label = "\\n".join(x for x in (sym, i.type, i.date) if x)
         extra = ', fillcolor="#ffe9a8", penwidth=2' if sym == lin.root else ""
         out.append(f'  {_dot_id(sym)} [label="{label}"{extra}];')
-    seen = set()
-    for lk in lin.links:
-        key = (lk.source, lk.relation, lk.target)
-        if key in seen:
-            continue
-        seen.add(key)
-        paras = [x.paragraph for x in lin.links if (x.source, x.relation, x.target) == key]
-        label = f"{lk.relation} ({', '.join(paras)})"
-        out.append(f'  {_dot_id(lk.source)} -> {_dot_id(lk.target)} [label="{label}"];')
+    for (source, relation, target), paras in _by_link(lin).items():
+        label = f"{relation} ({', '.join(paras)})"
+        out.append(f'  {_dot_id(source)} -> {_dot_id(target)} [label="{label}"];')
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -210,13 +212,8 @@ def to_mermaid(lin: Lineage) -> str:
         i = lin.instruments[sym]
         text = "<br/>".join(x for x in (sym, i.date) if x).replace('"', "'")
         out.append(f'  {nid}["{text}"]')
-    seen = set()
-    for lk in lin.links:
-        key = (lk.source, lk.relation, lk.target)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(f"  {ids[lk.source]} -->|{lk.relation}| {ids[lk.target]}")
+    for source, relation, target in _by_link(lin):
+        out.append(f"  {ids[source]} -->|{relation}| {ids[target]}")
     return "\n".join(out) + "\n"
 
 

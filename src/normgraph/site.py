@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def _anchor(number: Any) -> str:
+    """The HTML id of a paragraph on its document's page: '56 (b3)' -> 'para-56-b3'."""
+    return "para-" + "-".join(str(number).replace("(", " ").replace(")", " ").split())
+
+
 class Site:
     """Renders pages and resource descriptions from a graph."""
 
@@ -64,23 +70,21 @@ class Site:
         rel = os.path.relpath(target, os.path.dirname(here) or ".")
         return rel + (f"#{anchor}" if anchor else "")
 
+    @cached_property
     def resources(self) -> dict[str, list[URIRef]]:
+        """The resources that get a page, by kind."""
         g = self.g
         kinds = {"instrument": NG.Instrument, "publication": NG.Publication, "norm": NG.Norm,
                  "principle": NG.Principle, "theme": NG.Theme, "pillar": NG.Pillar}
         return {k: sorted((s for s in g.subjects(RDF.type, c) if isinstance(s, URIRef)), key=str)
                 for k, c in kinds.items()}
 
-    def kind_of(self, iri: URIRef) -> str | None:
-        for k, items in self.resources_cache().items():
-            if iri in items:
-                return k
-        return None
+    @cached_property
+    def _kinds(self) -> dict[URIRef, str]:
+        return {iri: kind for kind, items in self.resources.items() for iri in items}
 
-    def resources_cache(self) -> dict[str, list[URIRef]]:
-        if not hasattr(self, "_resources"):
-            self._resources = self.resources()
-        return self._resources
+    def kind_of(self, iri: URIRef) -> str | None:
+        return self._kinds.get(iri)
 
     # -- descriptions -----------------------------------------------------------------------
     def cbd(self, iri: URIRef) -> Graph:
@@ -182,7 +186,7 @@ class Site:
                     if (o, RDF.type, NG.Theme) in g or kind_name != "theme":
                         touched[kind_name].add(o)
             text = g.value(p, NG.text) or ""
-            anchor = "para-" + "-".join(str(number).replace("(", " ").replace(")", " ").split())
+            anchor = _anchor(number)
             items.append(f"<div class=\"para\" id=\"{_e(anchor)}\"><span class=\"num\">"
                          f"{_e(number)}</span>{_e(text)}"
                          + (f"<div class=\"refs\">{'; '.join(refs)}</div>" if refs else "")
@@ -212,7 +216,7 @@ class Site:
         while g.value(doc, ELI.is_part_of) is not None:
             doc = g.value(doc, ELI.is_part_of)
         number = g.value(para, ELI.number)
-        anchor = "para-" + "-".join(str(number).replace("(", " ").replace(")", " ").split())
+        anchor = _anchor(number)
         return (f"<a href=\"{_e(self.href(doc, here, anchor))}\">{_e(self.label(doc))} "
                 f"para {_e(number)}</a>")
 
@@ -242,7 +246,7 @@ class Site:
 
     def index(self) -> str:
         here = "index.html"
-        res = self.resources_cache()
+        res = self.resources
         out = ["<h1>normgraph</h1><p>The UN cyber-norms instruments, their paragraphs, the "
                "references between them, and the norms, principles and themes they address."
                "</p>"]
@@ -307,7 +311,7 @@ def write_site(dump: Path, folder: Path) -> int:
     site = Site(graph, dump)
     count = 0
     try:
-        for items in site.resources_cache().values():
+        for items in site.resources.values():
             for iri in items:
                 path = site.local(iri)
                 page = site.page(iri)
