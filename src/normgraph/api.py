@@ -8,7 +8,9 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,11 +21,11 @@ from rdflib.namespace import RDF
 
 from . import __version__
 from .catalog import CatalogEntry, load_catalog
-from .dump import to_turtle, write_atomic
+from .dump import AtomicFile, prefix_lines, to_turtle, turtle_chunks, write_atomic
 from .extract import extract
-from .graph import GraphInput, build_graphs, to_dataset
+from .graph import GraphInput, assemble, to_dataset
 from .model import Document, Extraction
-from .readers import ReadError, read_bytes
+from .readers import ReadError, read_bytes, read_file
 from .reference import load_reference
 from .resources import default_root
 from .symbols import Symbol, SymbolError, parse
@@ -141,37 +143,52 @@ def _apply_catalog(doc: Document, entry: CatalogEntry | None) -> None:
         doc.metadata["date"] = entry.date
 
 
+def read_document(path: Path, catalog: dict[str, CatalogEntry] | None = None,
+                  ) -> tuple[Document, str]:
+    """One file as a :class:`Document` (with what the catalog says of it), and the SHA-256
+    of its bytes as received. Raises :class:`ReadError` with a one-line reason."""
+    data = read_file(path)
+    doc = read_bytes(data, path.name, str(path))
+    _apply_catalog(doc, (catalog or {}).get(path.name))
+    return doc, hashlib.sha256(data).hexdigest()
+
+
+class _Claims:
+    """Which file claimed which symbol first (files are taken in name order)."""
+
+    def __init__(self) -> None:
+        self.claimed: dict[str, str] = {}
+
+    def error(self, doc: Document) -> FileError | None:
+        symbol = doc.metadata.get("symbol")
+        if not symbol:
+            return None
+        if symbol in self.claimed:
+            return FileError(doc.path, f"claims symbol {symbol}, already claimed by "
+                                       f"{self.claimed[symbol]}; skipped")
+        self.claimed[symbol] = doc.path
+        return None
+
+
 def read_documents(paths: list[Path], catalog: dict[str, CatalogEntry] | None = None,
-                   ) -> tuple[list[tuple[Document, bytes]], list[FileError]]:
-    """Read every file; a file that cannot be read, or that claims a symbol another file
-    already claimed, becomes a :class:`FileError` and the others go on."""
-    catalog = catalog or {}
-    docs: list[tuple[Document, bytes]] = []
+                   ) -> tuple[list[tuple[Document, str]], list[FileError]]:
+    """Read every file, in name order: (document, SHA-256 of its bytes) for each file that
+    could be used; a file that cannot be read, or that claims a symbol another file already
+    claimed, becomes a :class:`FileError` and the others go on."""
+    docs: list[tuple[Document, str]] = []
     errors: list[FileError] = []
-    claimed: dict[str, str] = {}
+    claims = _Claims()
     for path in sorted(paths, key=lambda p: p.name):
         try:
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                raise ReadError("no such file (it may have been moved or deleted)") from None
-            except IsADirectoryError:
-                raise ReadError("is a folder, not a file") from None
-            except OSError as exc:
-                raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
-            doc = read_bytes(data, path.name, str(path))
-            _apply_catalog(doc, catalog.get(path.name))
+            doc, digest = read_document(path, catalog)
         except ReadError as exc:
             errors.append(FileError(str(path), str(exc)))
             continue
-        symbol = doc.metadata.get("symbol")
-        if symbol and symbol in claimed:
-            errors.append(FileError(str(path), f"claims symbol {symbol}, already claimed by "
-                                               f"{claimed[symbol]}; skipped"))
+        duplicate = claims.error(doc)
+        if duplicate:
+            errors.append(duplicate)
             continue
-        if symbol:
-            claimed[symbol] = str(path)
-        docs.append((doc, data))
+        docs.append((doc, digest))
     return docs, errors
 
 
@@ -191,44 +208,68 @@ PYSHACL_LIMIT = 50_000
 PARALLEL_FROM = 400
 
 
-_SHARED: tuple[list[Document], Any] = ([], None)
+_SHARED: tuple[list[Path], dict[str, CatalogEntry], Any] = ([], {}, None)
 
 
-def _extract_at(index: int) -> Extraction:
-    """Extract document ``index`` of the corpus a forked worker inherited; the document
-    itself is not sent back (the parent has it)."""
-    docs, reference = _SHARED
-    e = extract(docs[index], reference)
-    e.document = None  # type: ignore[assignment]
-    return e
+def _read_and_extract(index: int
+                      ) -> tuple[Document | None, str, Extraction | None, float, float]:
+    """Read and extract file ``index`` of the list a forked worker inherited (or this process
+    holds): (document, digest, extraction, seconds reading, seconds extracting), or (None,
+    the one-line reason, None, seconds, 0)."""
+    import time
+
+    paths, catalog, reference = _SHARED
+    start = time.perf_counter()
+    try:
+        doc, digest = read_document(paths[index], catalog)
+    except ReadError as exc:
+        return None, str(exc), None, time.perf_counter() - start, 0.0
+    read = time.perf_counter()
+    extraction = extract(doc, reference)
+    return doc, digest, extraction, read - start, time.perf_counter() - read
 
 
-def _extract_all(docs: list[Document], reference: Any, progress: Any) -> list[Extraction]:
+def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], reference: Any,
+                          progress: Any, spent: dict[str, float] | None = None,
+                          ) -> tuple[list[tuple[Extraction, str]], list[FileError]]:
+    """Every file read and extracted (in worker processes for large corpora), in name order;
+    files that cannot be read, or that claim a symbol an earlier file claimed, are errors.
+    ``spent`` receives the seconds spent reading and extracting, summed over the files."""
     import multiprocessing
     import os
 
     global _SHARED
+    paths = sorted(paths, key=lambda p: p.name)
     workers = min(os.cpu_count() or 1, 8)
-    if len(docs) < PARALLEL_FROM or workers < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        out = []
-        for doc in docs:
-            out.append(extract(doc, reference))
-            progress("extract", 1)
-        return out
-    _SHARED = (docs, reference)  # inherited by the forked workers, never pickled
+    parallel = len(paths) >= PARALLEL_FROM and workers >= 2 and \
+        "fork" in multiprocessing.get_all_start_methods()
+    _SHARED = (paths, catalog, reference)  # inherited by forked workers, never pickled
+    out: list[tuple[Extraction, str]] = []
+    errors: list[FileError] = []
+    claims = _Claims()
     try:
-        ctx = multiprocessing.get_context("fork")
-        out = []
-        with ctx.Pool(workers) as pool:
-            for i, e in enumerate(pool.imap(_extract_at, range(len(docs)),
-                                            chunksize=max(1, len(docs) // (workers * 16)))):
-                e.document = docs[i]
-                out.append(e)
+        with (multiprocessing.get_context("fork").Pool(workers) if parallel
+              else nullcontext(None)) as pool:
+            results = pool.imap(_read_and_extract, range(len(paths)),
+                                chunksize=max(1, len(paths) // (workers * 16))) \
+                if pool else map(_read_and_extract, range(len(paths)))
+            for path, result in zip(paths, results, strict=True):
+                doc, digest, extraction, reading, extracting = result
                 progress("extract", 1)
-        return out
+                if spent is not None:
+                    spent["read"] = spent.get("read", 0.0) + reading
+                    spent["extract"] = spent.get("extract", 0.0) + extracting
+                if doc is None or extraction is None:
+                    errors.append(FileError(str(path), digest))
+                    continue
+                duplicate = claims.error(doc)
+                if duplicate:
+                    errors.append(duplicate)
+                    continue
+                out.append((extraction, digest))
     finally:
-        _SHARED = ([], None)
+        _SHARED = ([], {}, None)
+    return out, errors
 
 
 def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None:
@@ -262,49 +303,73 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     if files is None:
         files = sorted(p for p in paths.sources.iterdir() if not p.name.startswith(".")) \
             if paths.sources.is_dir() else []
-    progress("read", 0, len(files))
-    docs, errors = read_documents(files, catalog)
-    lap("read")
-    progress("extract", 0, len(docs))
-    extractions = _extract_all([d for d, _ in docs], reference, progress)
+    progress("extract", 0, len(files))
+    spent: dict[str, float] = {}
+    done, errors = _read_and_extract_all(files, catalog, reference, progress, spent)
+    extractions = [e for e, _ in done]
     lap("extract")
+    # reading and extraction run together (in workers for large corpora): their wall time is
+    # shared out in proportion to the time each took
+    both = timings.pop("extract")
+    share = spent.get("read", 0.0) / ((spent.get("read", 0.0) + spent.get("extract", 0.0))
+                                      or 1.0)
+    timings["read"] = round(both * share, 3)
+    timings["extract"] = round(both - timings["read"], 3)
     warnings: list[str] = []
-    for doc, _ in docs:
-        warnings.extend(f"{doc.path}: {note}" for note in doc.notes)
     for e in extractions:
+        warnings.extend(f"{e.document.path}: {note}" for note in e.document.notes)
         warnings.extend(f"{e.document.path}: {w}" for w in e.warnings)
     progress("graph", 0, None)
-    data = GraphInput(extractions, reference, catalog, {d.name: raw for d, raw in docs})
-    del docs
-    named, graph_warnings = build_graphs(data)
-    warnings.extend(graph_warnings)
-    result = BuildResult(extractions, named, Report(), errors, warnings)
-    triples = result.triples
+    data = GraphInput(extractions, reference, catalog,
+                      {e.document.name: digest for e, digest in done})
+    built = assemble(data)
+    warnings.extend(built.warnings)
+    result = BuildResult(extractions, built.named, Report(), errors, warnings)
+    result.triples = triples = built.triples
     lap("graph")
     progress("validate", 0, None)
     engine = validator if validator != "auto" else (
         "pyshacl" if len(triples) <= PYSHACL_LIMIT else "oxigraph")
-    text: str | None = None
+    target = out or paths.dump
+
+    def may_write() -> bool:
+        report = result.report
+        return write and report.conforms and not (
+            strict and (warnings or report.warnings or errors))
+
     if engine == "pyshacl":
         result.report = validate_graph(result.graph)
         lap("validate")
+        if may_write():
+            progress("write", 0, None)
+            write_atomic(target, to_turtle(triples, header=DUMP_HEADER))
+            result.written = target
     elif engine == "oxigraph":
-        from .shacl_sparql import validate_turtle
+        # the dump is written to a temporary file while Oxigraph loads the same text on another
+        # thread; validation then runs on Oxigraph, and the file is moved into place only if
+        # the graph conforms
+        from .shacl_sparql import TurtleLoader
 
-        text = to_turtle(triples, header=DUMP_HEADER)  # the dump holds the ontology too
-        lap("write")
-        result.report = validate_turtle(text)
-        lap("validate")
+        head = prefix_lines()
+        loader = TurtleLoader(head)
+        with (AtomicFile(target) if write else nullcontext(None)) as sink:
+            try:
+                if sink:
+                    sink.write(DUMP_HEADER + head + "\n")
+                for chunk in turtle_chunks(triples):
+                    loader.feed(chunk)
+                    if sink:
+                        sink.write(chunk)
+                lap("write")
+                result.report = loader.finish()
+            finally:
+                loader.close()
+            lap("validate")
+            if sink and may_write():
+                sink.commit()
+                result.written = target
     else:
         raise ValueError(f"unknown validator {validator!r}")
-    report = result.report
-    if write and report.conforms and not (strict and (warnings or report.warnings or errors)):
-        progress("write", 0, None)
-        target = out or paths.dump
-        if text is None:
-            text = to_turtle(triples, header=DUMP_HEADER)
-        write_atomic(target, text)
-        result.written = target
     timings["write"] = round(timings.get("write", 0.0) + time.perf_counter() - clock, 3)
     result.timings = timings
     return result

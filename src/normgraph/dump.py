@@ -10,7 +10,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ from rdflib.namespace import RDF, XSD
 
 from .vocab import PREFIXES, data_prefixes
 
-__all__ = ["to_turtle", "to_ntriples", "ntriples_term", "serialize", "write_atomic", "FORMATS"]
+__all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
+           "ntriples_term", "serialize", "write_atomic", "FORMATS"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -58,21 +59,41 @@ def _escape_string(value: str) -> str:
             .replace("\r", "\\r").replace("\t", "\\t"))
 
 
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = str(XSD.integer)
+
+
 def _term(term: Any, prefixes: list[tuple[str, str]], short: bool = True) -> str:
     if isinstance(term, URIRef):
         return _iri(term, prefixes)
     if isinstance(term, Literal):
-        lexical = '"' + _escape_string(str(term)) + '"'
-        if term.language:
-            return f"{lexical}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            if short and term.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", str(term)):
-                return str(term)
-            return f"{lexical}^^{_iri(term.datatype, prefixes)}"
+        value = str(term)
+        lexical = '"' + _escape_string(value) + '"'
+        language = term.language
+        if language:
+            return f"{lexical}@{language}"
+        datatype = term.datatype
+        # compared as plain strings: rdflib's term comparison runs in Python
+        if datatype is not None and not str.__eq__(datatype, _XSD_STRING):
+            if short and str.__eq__(datatype, _XSD_INTEGER) and _INTEGER.fullmatch(value):
+                return value
+            return f"{lexical}^^{_iri(datatype, prefixes)}"
         return lexical
     if isinstance(term, BNode):
         raise ValueError("blank nodes are not allowed in the dump")
     raise TypeError(f"unexpected term {term!r}")
+
+
+def _triples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]
+             ) -> set[tuple[Any, ...]] | frozenset[tuple[Any, ...]]:
+    if isinstance(source, Dataset):
+        return {(s, p, o) for s, p, o, _ in source.quads((None, None, None, None))}
+    if isinstance(source, (set, frozenset)):
+        return source  # already without duplicates: no copy
+    return set(source)
 
 
 def _sort_key(term: Any) -> tuple[int, str]:
@@ -83,49 +104,77 @@ def _sort_key(term: Any) -> tuple[int, str]:
     return (2, str(term))
 
 
-def _triples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, ...]]:
-    if isinstance(source, Dataset):
-        return {(s, p, o) for s, p, o, _ in source.quads((None, None, None, None))}
-    if isinstance(source, Graph):
-        return set(source)
-    return set(source)
+#: how the Turtle writer keys rdf:type among the predicates: sorts before any rendered IRI,
+#: written as ``a``
+_TYPE_KEY = "\x01a"
+
+
+def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
+                  chunk_bytes: int = 4 << 20) -> Iterator[str]:
+    """The body of the deterministic Turtle dump (what follows :func:`prefix_lines`), in pieces
+    of about ``chunk_bytes`` characters that each end with a whole subject block.
+
+    Subjects are ordered by IRI; within a subject, predicates (``a`` first) and objects by
+    their rendered text. The order does not depend on how the triples were collected."""
+    prefixes = _prefixes()
+    triples = _triples(source)
+    # keyed by object identity: every term stays alive (in ``triples``) while this runs, and
+    # a graph build shares one object per term (see vocab.minting), so the memo is exact and
+    # avoids rdflib's Python-level hashing and comparison of terms
+    memo: dict[int, str] = {}
+    type_iri = str(RDF.type)
+
+    def render(t: Any) -> str:
+        text = memo.get(id(t))
+        if text is None:
+            text = memo[id(t)] = _TYPE_KEY if str.__eq__(t, type_iri) and isinstance(
+                t, URIRef) else _term(t, prefixes)
+        return text
+
+    by_subject: dict[Any, list[tuple[str, str]]] = {}
+    for s, p, o in triples:
+        pairs = by_subject.get(s)
+        if pairs is None:
+            pairs = by_subject[s] = []
+        pairs.append((render(p), render(o)))
+    out: list[str] = []
+    size = 0
+    for s in sorted(by_subject, key=str):
+        pairs = by_subject.pop(s)
+        pairs.sort()
+        lines = []
+        pred = None
+        objects: list[str] = []
+        for p, o in pairs:
+            if p != pred:
+                if objects:
+                    lines.append(f"    {'a' if pred == _TYPE_KEY else pred} "
+                                 + " ,\n        ".join(objects))
+                pred, objects = p, [o]
+            else:
+                objects.append(o)
+        lines.append(f"    {'a' if pred == _TYPE_KEY else pred} " + " ,\n        ".join(objects))
+        block = render(s) + "\n" + " ;\n".join(lines) + " .\n"
+        out.append(block)
+        size += len(block)
+        if size >= chunk_bytes:
+            yield "\n".join(out) + "\n"
+            out, size = [], 0
+    if out:
+        yield "\n".join(out)
+
+
+def prefix_lines() -> str:
+    """The ``@prefix`` declarations every Turtle output starts with (all of them, whether used
+    or not, so that a dump can be written while it is generated)."""
+    return "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in sorted(_prefixes()))
 
 
 def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
               header: str = "") -> str:
     """Deterministic Turtle: one block per subject, sorted; rdf:type first as ``a``."""
-    prefixes = _prefixes()
-    triples = _triples(source)
-    memo: dict[Any, str] = {}
-
-    def term(t: Any) -> str:
-        text = memo.get(t)
-        if text is None:
-            text = memo[t] = _term(t, prefixes)
-        return text
-
-    by_subject: dict[Any, dict[Any, list[Any]]] = {}
-    for s, p, o in triples:
-        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-    used = set()
-    body: list[str] = []
-    for s in sorted(by_subject, key=_sort_key):
-        preds = by_subject[s]
-        lines = []
-        order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
-        for p in order:
-            objs = sorted(preds[p], key=_sort_key)
-            pred = "a" if p == RDF.type else term(p)
-            rendered = [term(o) for o in objs]
-            lines.append(f"    {pred} " + " ,\n        ".join(rendered))
-        body.append(term(s) + "\n" + " ;\n".join(lines) + " .\n")
-    text = "\n".join(body)
-    for name, _ns in prefixes:
-        if f"{name}:" in text:
-            used.add(name)
-    head = "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in sorted(prefixes)
-                   if name in used)
-    return (header + head + "\n" + text) if body else header + head
+    body = "".join(turtle_chunks(source))
+    return header + prefix_lines() + ("\n" + body if body else "")
 
 
 def ntriples_term(term: Any) -> str:
@@ -159,16 +208,13 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
         return _sorted_graph(source).serialize(format="json-ld", indent=1, sort_keys=True)
     if fmt == "trig":
         if not isinstance(source, Dataset):
-            return "{\n" + to_turtle(source) + "}\n"
+            return prefix_lines() + "\n{\n" + "".join(turtle_chunks(source)) + "}\n"
         parts = []
         names = sorted({str(c) for *_, c in source.quads((None, None, None, None)) if c})
         for name in names:
-            g = source.graph(URIRef(name))
-            ttl = to_turtle(g)
-            prefix_end = ttl.find("\n\n")
-            block = ttl[prefix_end + 2 :] if prefix_end >= 0 else ""
+            block = "".join(turtle_chunks(source.graph(URIRef(name))))
             parts.append(f"<{name}> {{\n{block}}}\n")
-        head = "".join(f"@prefix {n}: <{ns}> .\n" for n, ns in sorted(_prefixes()))
+        head = prefix_lines()
         return head + "\n" + "\n".join(parts)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -176,31 +222,58 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
 def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and move it into place: a reader sees the old
     file or the new one, never half of either."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    # one writer at a time per folder: two builds at once each replace the file whole
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(folder, fcntl.LOCK_EX)
-        _replace(target, data)
-    finally:
-        os.close(folder)  # releases the lock
+    with AtomicFile(path) as out:
+        out.write(text)
+        out.commit()
 
 
-def _replace(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
+class AtomicFile:
+    """A file written piece by piece beside its target and moved into place only by
+    :meth:`commit`; closed without it (or on an error), it leaves the target untouched.
+
+    >>> with AtomicFile("out.ttl") as f:       # doctest: +SKIP
+    ...     f.write("...")
+    ...     f.commit()
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.target = Path(path)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
+                                   dir=self.target.parent)
+        self.tmp = Path(tmp)
+        self._fh = os.fdopen(fd, "wb")
+        self.committed = False
+
+    def write(self, text: str | bytes) -> None:
+        self._fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+    def commit(self) -> None:
+        """Move the file into place (one writer at a time per folder: two builds at once each
+        replace the file whole)."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        mode = self.target.stat().st_mode & 0o777 if self.target.exists() else 0o644
+        os.chmod(self.tmp, mode)
+        folder = os.open(self.target.parent, os.O_RDONLY)
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            os.replace(self.tmp, self.target)
+        finally:
+            os.close(folder)  # releases the lock
+        self.committed = True
+
+    def discard(self) -> None:
+        if not self.committed:
+            self._fh.close()
+            try:
+                os.unlink(self.tmp)
+            except FileNotFoundError:
+                pass
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()

@@ -8,11 +8,11 @@ reference data; the dump is their union. No blank nodes: every node has an IRI f
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -35,6 +35,9 @@ from .vocab import (
     build_iri,
     concept_iri,
     instrument_iri,
+    literal,
+    mint,
+    minting,
     norm_iri,
     pillar_iri,
     principle_group_iri,
@@ -43,10 +46,16 @@ from .vocab import (
     scheme_iri,
     slug,
     source_iri,
+    terms,
     theme_iri,
 )
 
-__all__ = ["GraphInput", "build_graphs", "build_dataset", "to_dataset", "graph_iri", "document_iri"]
+# each term made once (see vocab.terms): the builder adds millions of triples to large corpora
+CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD = (
+    terms(ns) for ns in (CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD))
+
+__all__ = ["GraphInput", "Assembled", "assemble", "build_graphs", "build_dataset", "to_dataset",
+           "graph_iri", "document_iri"]
 
 DOCUMENT_TYPES = ("resolution", "decision", "report", "document", "web page", "news item")
 SUBDIVISION_TYPES = ("title", "header", "preambular", "operative", "report-paragraph",
@@ -56,7 +65,7 @@ _ORGANS = {"General Assembly": "general-assembly"}
 
 def graph_iri(name: str) -> URIRef:
     """Named graph holding what one source file (or 'reference') contributes."""
-    return URIRef(f"{base()}graph/{name}")
+    return mint(f"{base()}graph/{name}")
 
 
 def document_iri(extraction: Extraction) -> URIRef:
@@ -66,8 +75,13 @@ def document_iri(extraction: Extraction) -> URIRef:
 
 
 def part_iri(doc: URIRef, number: str) -> URIRef:
-    parts = [p for p in re.split(r"[\s()]+", number) if p]
-    return URIRef(f"{doc}/para/" + "/".join(parts))
+    return mint(f"{doc}/para/{_number_path(number)}")
+
+
+@lru_cache(maxsize=4096)
+def _number_path(number: str) -> str:
+    """'2 (a)' -> '2/a': a paragraph's printed number as the tail of its IRI."""
+    return "/".join(p for p in re.split(r"[\s()]+", number) if p)
 
 
 @dataclass
@@ -77,7 +91,8 @@ class GraphInput:
     extractions: list[Extraction]
     reference: Any  # normgraph.reference.ReferenceData
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
-    sources: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes as received
+    #: file name -> SHA-256 (hex) of the file's bytes as received
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 class _Builder:
@@ -92,13 +107,22 @@ class _Builder:
         self.stubs: dict[URIRef, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
         self.paragraphs: set[URIRef] = set()
 
+    @property
+    def current(self) -> str:
+        """The named graph (a source file's name, 'reference' or 'ontology') being written."""
+        return self._current
+
+    @current.setter
+    def current(self, name: str) -> None:
+        self._current = name
+        self._triples = self.graphs[name]
+
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
-        if o is None or o == "":
-            return
-        self.graphs[self.current].add((s, p, o))
+        if o is not None:
+            self._triples.add((s, p, o))
 
     def label(self, text: str) -> Literal:
-        return Literal(" ".join(text.split()), lang="en")
+        return literal(" ".join(text.split()), lang="en")
 
     # -- schemes ------------------------------------------------------------------------------
     def scheme(self, name: str, label: str) -> URIRef:
@@ -124,9 +148,9 @@ class _Builder:
                 kind = "document"
         self.add(iri, RDF.type, NG.Instrument)
         self.add(iri, RDF.type, ELI.LegalResource)
-        self.add(iri, ELI.id_local, Literal(symbol))
-        self.add(iri, RDFS.label, Literal(symbol))
-        self.add(iri, RDFS.seeAlso, URIRef("https://undocs.org/" + symbol))
+        self.add(iri, ELI.id_local, literal(symbol))
+        self.add(iri, RDFS.label, literal(symbol))
+        self.add(iri, RDFS.seeAlso, mint("https://undocs.org/" + symbol))
         self.cited.setdefault(symbol, {"dates": defaultdict(list), "kind": kind})
         if not self.cited[symbol].get("kind_fixed"):
             self.cited[symbol]["kind"] = kind
@@ -156,15 +180,15 @@ class _Builder:
         parent = doc
         iri = doc
         for depth, part in enumerate(parts):
-            iri = URIRef(f"{parent if depth else doc}/para/{part}" if depth == 0
+            iri = mint(f"{parent if depth else doc}/para/{part}" if depth == 0
                          else f"{parent}/{part}")
             shown = parts[0] + "".join(f" ({p})" for p in parts[1 : depth + 1])
             self.stubs[iri].update({
                 (iri, RDF.type, NG.Paragraph),
                 (iri, ELI.is_part_of, parent),
                 (parent, ELI.has_part, iri),
-                (iri, ELI.number, Literal(shown)),
-                (iri, NG.ordinal, Literal(_ordinal_of(part), datatype=XSD.integer)),
+                (iri, ELI.number, literal(shown)),
+                (iri, NG.ordinal, literal(_ordinal_of(part), datatype=XSD.integer)),
             })
             parent = iri
         return iri
@@ -189,11 +213,32 @@ def _ordinal_of(part: str) -> int:
     return 1
 
 
+@dataclass
+class Assembled:
+    """The graph as plain sets of triples per named graph, their union, and the warnings met
+    (conflicting dates, unknown bodies...)."""
+
+    named: dict[URIRef, set[tuple[Any, Any, Any]]]
+    triples: set[tuple[Any, Any, Any]]
+    warnings: list[str]
+
+
 def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any]]],
                                             list[str]]:
     """Build the graph as plain sets of triples per named graph (one per source file, plus
-    'reference' and 'ontology'); returns them with the warnings met (conflicting dates,
-    unknown bodies...)."""
+    'reference', 'ontology' and 'dataset'); returns them with the warnings met."""
+    built = assemble(data)
+    return built.named, built.warnings
+
+
+def assemble(data: GraphInput) -> Assembled:
+    """Build the named graphs and their union (computed once: large corpora have millions of
+    triples)."""
+    with minting():
+        return _assemble(data)
+
+
+def _assemble(data: GraphInput) -> Assembled:
     b = _Builder()
     ref = data.reference
     files: dict[str, URIRef] = {e.document.name: document_iri(e) for e in data.extractions}
@@ -217,11 +262,11 @@ def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any
     # -- source documents -------------------------------------------------------------------------
     activity = build_iri(__version__)
     b.add(activity, RDF.type, PROV.Activity)
-    b.add(activity, RDFS.label, Literal(f"normgraph {__version__} build"))
+    b.add(activity, RDFS.label, literal(f"normgraph {__version__} build"))
     for e in sorted(data.extractions, key=lambda x: x.document.name):
         b.current = e.document.name
         entry = data.catalog.get(e.document.name)
-        _document(b, e, entry, data.sources.get(e.document.name), activity, ref, files)
+        _document(b, e, entry, data.digests.get(e.document.name), activity, ref, files)
 
     # -- dates of cited instruments: set only where every statement agrees ------------------------
     b.current = "reference"
@@ -234,7 +279,7 @@ def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any
         dates = info["dates"]
         if len(dates) == 1:
             (date,) = dates
-            b.add(iri, ELI.date_document, Literal(date, datatype=XSD.date))
+            b.add(iri, ELI.date_document, literal(date, datatype=XSD.date))
         elif len(dates) > 1:
             where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})"
                               for d, w in sorted(dates.items()))
@@ -252,8 +297,10 @@ def build_graphs(data: GraphInput) -> tuple[dict[URIRef, set[tuple[Any, Any, Any
     union: set[tuple[Any, Any, Any]] = set()
     for triples in named.values():
         union |= triples
-    named[graph_iri("dataset")] = describe(union)
-    return named, b.warnings
+    description = describe(union)
+    named[graph_iri("dataset")] = description
+    union |= description
+    return Assembled(named, union, b.warnings)
 
 
 def to_dataset(named: dict[URIRef, set[tuple[Any, Any, Any]]]) -> Dataset:
@@ -273,14 +320,14 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
     return to_dataset(named), warnings
 
 
-def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes | None,
+def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: str | None,
               activity: URIRef, ref: Any, files: dict[str, URIRef]) -> None:
     doc = files[e.document.name]
     src = source_iri(e.document.name)
     b.add(src, RDF.type, PROV.Entity)
-    b.add(src, DCTERMS.title, Literal(e.document.name))
-    if raw is not None:
-        b.add(src, NG.sha256, Literal(hashlib.sha256(raw).hexdigest()))
+    b.add(src, DCTERMS.title, literal(e.document.name))
+    if digest is not None:
+        b.add(src, NG.sha256, literal(digest))
     b.add(activity, PROV.used, src)
     kind = (entry.kind if entry else None) or e.kind
     if kind not in DOCUMENT_TYPES:
@@ -294,20 +341,20 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         b.add(doc, ELI.title, b.label(title) if title else None)
         date = (entry.date if entry and entry.date else None) or e.date
         if date:
-            b.add(doc, ELI.date_document, Literal(date, datatype=XSD.date))
+            b.add(doc, ELI.date_document, literal(date, datatype=XSD.date))
         if meta.get("distributed"):
-            b.add(doc, ELI.date_publication, Literal(meta["distributed"], datatype=XSD.date))
+            b.add(doc, ELI.date_publication, literal(meta["distributed"], datatype=XSD.date))
         organ = _ORGANS.get(meta.get("organ", ""))
         passed_by = (entry.passed_by if entry else None) or organ
         if passed_by:
             b.add(doc, ELI.passed_by, body_iri(passed_by))
         if meta.get("session"):
-            b.add(doc, NG.session, Literal(int(meta["session"]), datatype=XSD.integer))
-        b.add(doc, NG.agendaItem, Literal(meta["agenda_item"]) if meta.get("agenda_item") else None)
-        b.add(doc, NG.meeting, Literal(meta["meeting"]) if meta.get("meeting") else None)
+            b.add(doc, NG.session, literal(int(meta["session"]), datatype=XSD.integer))
+        b.add(doc, NG.agendaItem, literal(meta["agenda_item"]) if meta.get("agenda_item") else None)
+        b.add(doc, NG.meeting, literal(meta["meeting"]) if meta.get("meeting") else None)
         if meta.get("record_id", "").isdigit():
             b.add(doc, DCTERMS.source,
-                  URIRef(f"https://digitallibrary.un.org/record/{meta['record_id']}"))
+                  mint(f"https://digitallibrary.un.org/record/{meta['record_id']}"))
     else:
         b.add(doc, RDF.type, NG.Publication)
         b.add(doc, RDF.type, ELI.Work)
@@ -319,7 +366,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         if entry and entry.about:
             b.add(doc, DCTERMS.subject, body_iri(entry.about))
     if entry and entry.url:
-        b.add(doc, DCTERMS.source, URIRef(entry.url))
+        b.add(doc, DCTERMS.source, mint(entry.url))
     b.add(doc, PROV.wasDerivedFrom, src)
     if entry:
         for s in entry.sources:
@@ -334,15 +381,15 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         b.add(piri, RDF.type, ELI.LegalResourceSubdivision if is_legal else ELI.WorkSubdivision)
         b.add(piri, ELI.is_part_of, parent)
         b.add(parent, ELI.has_part, piri)
-        b.add(piri, ELI.number, Literal(p.number))
-        b.add(piri, NG.ordinal, Literal(p.ordinal, datatype=XSD.integer))
+        b.add(piri, ELI.number, literal(p.number))
+        b.add(piri, NG.ordinal, literal(p.ordinal, datatype=XSD.integer))
         b.add(piri, ELI.type_subdivision, concept_iri("subdivision-type", p.kind))
-        b.add(piri, NG.text, Literal(p.text) if p.text else None)
-        b.add(piri, NG.verb, Literal(p.verb) if p.verb else None)
+        b.add(piri, NG.text, literal(p.text) if p.text else None)
+        b.add(piri, NG.verb, literal(p.verb) if p.verb else None)
         heading = " / ".join(x for x in (p.section, p.heading) if x)
-        b.add(piri, NG.heading, Literal(heading) if heading else None)
-        b.add(piri, NG.charStart, Literal(p.span[0], datatype=XSD.integer))
-        b.add(piri, NG.charEnd, Literal(p.span[1], datatype=XSD.integer))
+        b.add(piri, NG.heading, literal(heading) if heading else None)
+        b.add(piri, NG.charStart, literal(p.span[0], datatype=XSD.integer))
+        b.add(piri, NG.charEnd, literal(p.span[1], datatype=XSD.integer))
         b.add(piri, PROV.wasDerivedFrom, src)
         if p.role == "recommendation":
             b.add(piri, RDF.type, NG.Recommendation)
@@ -366,16 +413,16 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         b.add(doc, prop, cited)
         b.add(doc, RELATION_SUPER[r.relation], cited)
         counters[r.paragraph] += 1
-        c = URIRef(f"{part_iri(doc, r.paragraph)}/ref/{counters[r.paragraph]}")
+        c = mint(f"{part_iri(doc, r.paragraph)}/ref/{counters[r.paragraph]}")
         b.add(c, RDF.type, CITO.Citation)
         b.add(c, CITO.hasCitingEntity, part_iri(doc, r.paragraph))
         b.add(c, CITO.hasCitedEntity, cited)
         b.add(c, CITO.hasCitationCharacterization, prop)
-        b.add(c, NG.verb, Literal(r.verb) if r.verb else None)
-        b.add(c, NG.quote, Literal(r.quote) if r.quote else None)
+        b.add(c, NG.verb, literal(r.verb) if r.verb else None)
+        b.add(c, NG.quote, literal(r.quote) if r.quote else None)
         if r.date:
-            b.add(c, NG.citedDate, Literal(r.date, datatype=XSD.date))
-        b.add(c, NG.annex, Literal(r.annex) if r.annex else None)
+            b.add(c, NG.citedDate, literal(r.date, datatype=XSD.date))
+        b.add(c, NG.annex, literal(r.annex) if r.annex else None)
         b.add(c, PROV.wasDerivedFrom, src)
 
     # -- principles
@@ -387,9 +434,9 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
             b.add(c, RDF.type, NG.Principle)
             b.add(c, SKOS.inScheme, scheme_iri("principles"))
             parent_no = pr.paragraph.split()[0]
-            b.add(c, SKOS.notation, Literal(f"{parent_no}.{pr.index}"))
+            b.add(c, SKOS.notation, literal(f"{parent_no}.{pr.index}"))
             b.add(c, SKOS.prefLabel, b.label(_short_label(pr.text)))
-            b.add(c, SKOS.definition, Literal(pr.text, lang="en"))
+            b.add(c, SKOS.definition, literal(pr.text, lang="en"))
             b.add(c, PROV.hadPrimarySource, para)
             b.add(para, ELI.is_about, c)
             if pr.group:
@@ -408,7 +455,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
         if fact["fact"] == "chair":
             body = _resolve_body(ref, fact["body"], entry.about if entry else None)
             if body:
-                b.add(body_iri(body), NG.chairName, Literal(fact["value"]))
+                b.add(body_iri(body), NG.chairName, literal(fact["value"]))
                 b.add(body_iri(body), PROV.wasDerivedFrom, para)
             else:
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body "
@@ -422,20 +469,20 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
             biri = body_iri(body)
             b.add(biri, PROV.wasDerivedFrom, para)
             if fact["fact"] == "session":
-                sess = URIRef(f"{biri}/session/{fact['number']}")
+                sess = mint(f"{biri}/session/{fact['number']}")
                 b.add(sess, RDF.type, NG.Session)
                 b.add(sess, NG.sessionOf, biri)
-                b.add(sess, NG.sessionNumber, Literal(int(fact["number"]), datatype=XSD.integer))
+                b.add(sess, NG.sessionNumber, literal(int(fact["number"]), datatype=XSD.integer))
                 b.add(sess, RDFS.label, b.label(fact["label"]))
                 b.add(sess, PROV.wasDerivedFrom, para)
                 if fact.get("when"):
                     b.add(sess, DCTERMS.date, _period(fact["when"]))
             elif fact["fact"] == "planned sessions":
-                b.add(biri, NG.plannedSessions, Literal(int(fact["value"]), datatype=XSD.integer))
+                b.add(biri, NG.plannedSessions, literal(int(fact["value"]), datatype=XSD.integer))
             elif fact["fact"] == "starts":
                 b.add(biri, NG.startsBy, _period(fact["value"]))
             else:
-                b.add(biri, NG.meetingFormat, Literal(fact["value"], lang="en"))
+                b.add(biri, NG.meetingFormat, literal(fact["value"], lang="en"))
         elif fact["fact"] == "adopted":
             inst = b.instrument(fact["symbol"])
             body = _resolve_body(ref, fact["subject"], None)
@@ -449,7 +496,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, raw: bytes
 
 def _period(value: str) -> Literal:
     """'2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
-    return Literal(value, datatype=XSD.gYearMonth if len(value) == 7 else XSD.gYear)
+    return literal(value, datatype=XSD.gYearMonth if len(value) == 7 else XSD.gYear)
 
 
 def _short_label(text: str) -> str:
@@ -483,23 +530,23 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
                ("pillars", "Pillars of the framework for responsible State behaviour",
                 ref.pillars, pillar_iri, NG.Pillar),
                ("themes", "Themes", ref.themes, theme_iri, NG.Theme))
-    for name, label, concepts, mint, cls in schemes:
+    for name, label, concepts, make_iri, cls in schemes:
         scheme = b.scheme(name, label)
         for c in concepts:
-            iri = mint(c.notation if name == "norms" else c.key)
+            iri = make_iri(c.notation if name == "norms" else c.key)
             b.add(iri, RDF.type, SKOS.Concept)
             b.add(iri, RDF.type, cls)
             b.add(iri, SKOS.inScheme, scheme)
             b.add(iri, SKOS.prefLabel, b.label(c.label))
-            b.add(iri, SKOS.notation, Literal(c.notation) if c.notation else None)
-            b.add(iri, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
-            b.add(iri, SKOS.note, Literal(c.note, lang="en") if c.note else None)
+            b.add(iri, SKOS.notation, literal(c.notation) if c.notation else None)
+            b.add(iri, SKOS.definition, literal(c.definition, lang="en") if c.definition else None)
+            b.add(iri, SKOS.note, literal(c.note, lang="en") if c.note else None)
             for alt in c.alt_labels:
                 b.add(iri, SKOS.altLabel, b.label(alt))
             for cue in c.cues:
-                b.add(iri, SKOS.hiddenLabel, Literal(cue, lang="en"))
+                b.add(iri, SKOS.hiddenLabel, literal(cue, lang="en"))
             for m in c.exact_match:
-                b.add(iri, SKOS.exactMatch, URIRef(m))
+                b.add(iri, SKOS.exactMatch, mint(m))
             for i, s in enumerate(c.sources):
                 target = b.source_ref(s, files)
                 b.add(iri, PROV.hadPrimarySource if i == 0 else PROV.wasDerivedFrom, target)
@@ -544,13 +591,13 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
             para = b.stub_paragraph(iri, link.paragraph)
             b.add(iri, RELATIONS[link.relation], cited)
             b.add(iri, RELATION_SUPER[link.relation], cited)
-            c = URIRef(f"{para}/ref/c{k}")
+            c = mint(f"{para}/ref/c{k}")
             b.add(c, RDF.type, CITO.Citation)
             b.add(c, CITO.hasCitingEntity, para)
             b.add(c, CITO.hasCitedEntity, cited)
             b.add(c, CITO.hasCitationCharacterization, RELATIONS[link.relation])
-            b.add(c, NG.verb, Literal(link.verb) if link.verb else None)
-            b.add(c, RDFS.comment, Literal(link.note, lang="en") if link.note else None)
+            b.add(c, NG.verb, literal(link.verb) if link.verb else None)
+            b.add(c, RDFS.comment, literal(link.note, lang="en") if link.note else None)
             b.add(c, PROV.wasDerivedFrom, para)
 
 

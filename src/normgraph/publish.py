@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,14 @@ EXAMPLES = ("A/RES/80/16", "A/RES/79/237", "A/75/816")
 def describe(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any]]:
     """The VoID/DCAT description of a dump holding ``triples`` (which it does not repeat);
     ``void:triples`` counts the description too."""
-    triples = set(triples)
+    if not isinstance(triples, (set, frozenset)):
+        triples = set(triples)
     b = base()
     ds = dataset_iri()
-    dates = sorted(str(o) for _s, p, o in triples if p == ELI.date_document)
-    subjects = {s for s, _p, _o in triples}
-    vocabularies = sorted({_namespace(p) for _s, p, _o in triples} - {""})
+    dated = str(ELI.date_document)
+    dates = sorted(str(o) for _s, p, o in triples if str.__eq__(p, dated))
+    subjects = set(map(itemgetter(0), triples))
+    vocabularies = sorted({_namespace(p) for p in set(map(itemgetter(1), triples))} - {""})
     out: set[tuple[Any, Any, Any]] = {
         (ds, RDF.type, VOID.Dataset), (ds, RDF.type, DCAT.Dataset),
         (ds, DCTERMS.title, Literal("normgraph: the UN cyber-norms instruments", lang="en")),
@@ -72,7 +75,8 @@ def describe(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any
                 (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/"
                                               f"{media}")),
                 (dist, DCTERMS.license, LICENSE)}
-    count = len(triples | out) + 1  # the void:triples statement itself
+    # the description's own triples that the graph does not already hold, and void:triples
+    count = len(triples) + sum(1 for t in out if t not in triples) + 1
     out.add((ds, VOID.triples, Literal(count, datatype=XSD.integer)))
     return out
 

@@ -18,7 +18,7 @@ import yaml
 from .model import Document
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
-__all__ = ["ReadError", "read", "read_bytes", "decode", "ordinal_number"]
+__all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -367,16 +367,16 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
                     notes=notes)
 
 
-def read(path: str | Path) -> Document:
-    """Read one file. Raises :class:`ReadError` (one line) when it cannot be read."""
-    p = Path(path)
+def read_file(path: Path) -> bytes:
+    """The bytes of a file, refused over :data:`MAX_BYTES`. Raises :class:`ReadError` (one
+    line) when it cannot be read."""
     try:
-        if p.is_dir():
+        if path.is_dir():
             raise ReadError("is a folder, not a file")
-        size = p.stat().st_size
+        size = path.stat().st_size
         if size > MAX_BYTES:
             raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        data = p.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file (it may have been moved or deleted)") from None
     except PermissionError:
@@ -385,4 +385,10 @@ def read(path: str | Path) -> Document:
         raise ReadError("is a folder, not a file") from None
     except OSError as exc:
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+
+
+def read(path: str | Path) -> Document:
+    """Read one file. Raises :class:`ReadError` (one line) when it cannot be read."""
+    p = Path(path)
+    data = read_file(p)
     return read_bytes(data, p.name, str(p))

@@ -24,7 +24,8 @@ from rdflib.namespace import RDF, SH
 from .dump import ntriples_term
 from .validate import Finding, Report, _short
 
-__all__ = ["UnsupportedShape", "compile_shapes", "validate_triples"]
+__all__ = ["UnsupportedShape", "TurtleLoader", "compile_shapes", "focus_updates",
+           "validate_turtle", "validate_triples"]
 
 TYPE_PATH = "?{v} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/" \
             "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{c}>"
@@ -65,20 +66,45 @@ def _alternatives(shapes: Graph, node: Any) -> list[str]:
     return tests
 
 
-def compile_shapes(shapes: Graph) -> list[tuple[str, str, str, str]]:
-    """(query, severity, path, message) for every constraint; each query selects ?this."""
+#: the named graph where :func:`_run` materialises each shape's focus nodes once, so that the
+#: constraint queries join with a stored set instead of re-deriving it (the type closure) each
+#: time; the validated data sit in the default graph and never see it
+FOCUS_GRAPH = "urn:x-normgraph:shacl-focus"
+FOCUS_OF = "urn:x-normgraph:focus-of"
+
+
+def focus_updates(shapes: Graph) -> list[str]:
+    """SPARQL updates that store each node shape's focus nodes in :data:`FOCUS_GRAPH`."""
+    out = []
+    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        out.append(f"INSERT {{ GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> {_n3(shape)} }} }} "
+                   f"WHERE {_focus_select(shapes, shape)}")
+    return out
+
+
+def _focus_select(shapes: Graph, shape: Any) -> str:
+    targets = [TYPE_PATH.format(v="this", c=c) for c in shapes.objects(shape, SH.targetClass)]
+    targets += [f"?this <{p}> [] " for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    if not targets:
+        raise UnsupportedShape(f"{shape}: no sh:targetClass or sh:targetSubjectsOf")
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(
+        "{ " + t + " }" for t in targets) + " } }"
+
+
+def compile_shapes(shapes: Graph, materialised: bool = False) -> list[tuple[str, str, str, str]]:
+    """(query, severity, path, message) for every constraint; each query selects ?this.
+
+    With ``materialised``, the queries read each shape's focus nodes from :data:`FOCUS_GRAPH`
+    (filled by :func:`focus_updates`) instead of deriving them."""
     out: list[tuple[str, str, str, str]] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         extra = set(shapes.predicates(shape)) - _NODE_KEYS
         if extra:
             raise UnsupportedShape(f"{shape}: unsupported {sorted(map(str, extra))}")
         severity = str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
-        targets = [TYPE_PATH.format(v="this", c=c) for c in shapes.objects(shape, SH.targetClass)]
-        targets += [f"?this <{p}> [] " for p in shapes.objects(shape, SH.targetSubjectsOf)]
-        if not targets:
-            raise UnsupportedShape(f"{shape}: no sh:targetClass or sh:targetSubjectsOf")
-        focus = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(
-            "{ " + t + " }" for t in targets) + " } }"
+        focus = _focus_select(shapes, shape)
+        if materialised:
+            focus = f"GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> {_n3(shape)} }}"
         node_message = str(shapes.value(shape, SH.message) or "does not conform")
         # node-level value constraints: the focus node itself is the value
         if (shapes.value(shape, SH["class"]) is not None
@@ -98,7 +124,7 @@ def compile_shapes(shapes: Graph) -> list[tuple[str, str, str, str]]:
             if select is None:
                 raise UnsupportedShape(f"{shape}: only sh:select SPARQL constraints")
             body = str(select).replace("$this", "?this")
-            out.append(("FOCUS " + f"SELECT ?this WHERE {focus}" + "\n" + body, severity, "",
+            out.append(("FOCUS " + f"SELECT ?this WHERE {{ {focus} }}" + "\n" + body, severity, "",
                         message))
         for prop in shapes.objects(shape, SH.property):
             unknown = set(shapes.predicates(prop)) - _PROPERTY_KEYS
@@ -162,27 +188,85 @@ def compile_shapes(shapes: Graph) -> list[tuple[str, str, str, str]]:
 
 def validate_turtle(text: str, shapes: Graph | None = None) -> Report:
     """Validate a Turtle document that already holds the ontology (a normgraph dump)."""
-    import pyoxigraph as ox
+    loader = TurtleLoader()
+    loader.feed(text)
+    return loader.finish(shapes)
 
-    store = ox.Store()
-    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    return _run(store, shapes)
+
+class TurtleLoader:
+    """Validation fed while the dump is written: Turtle pieces (each with its own ``@prefix``
+    lines, or after :func:`normgraph.dump.prefix_lines`) are loaded into an in-memory Oxigraph
+    store on a background thread (Oxigraph releases the GIL), then :meth:`finish` runs the
+    compiled shapes."""
+
+    def __init__(self, prefixes: str = "") -> None:
+        import queue
+        import threading
+
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.store = ox.Store()
+        self.prefixes = prefixes.encode("utf-8")
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="normgraph-load", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            if self._error is not None:
+                continue  # drain: the producer must not block
+            try:
+                # in memory, the transactional load is faster than bulk_load, and so are the
+                # queries that follow
+                self.store.load(self.prefixes + chunk.encode("utf-8"),
+                                format=self._ox.RdfFormat.TURTLE)
+            except BaseException as exc:  # reported by finish()
+                self._error = exc
+
+    def feed(self, chunk: str) -> None:
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        """Stop the loading thread (idempotent)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self, shapes: Graph | None = None) -> Report:
+        self.close()
+        if self._error is not None:
+            raise self._error
+        return _run(self.store, shapes)
 
 
 def _run(store: Any, shapes: Graph | None) -> Report:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .validate import load_shapes
 
-    queries = compile_shapes(shapes if shapes is not None else load_shapes())
-    findings = set()
-    for query, severity, path, message in queries:
+    shapes = shapes if shapes is not None else load_shapes()
+    for update in focus_updates(shapes):
+        store.update(update)
+
+    def violations(query: str) -> list[str]:
         if query.startswith("FOCUS "):  # a SPARQL constraint, evaluated on the focus nodes
             focus_query, body = query[len("FOCUS "):].split("\n", 1)
             focus = {row["this"] for row in store.query(focus_query)}
-            rows = [row["this"] for row in store.query(body) if row["this"] in focus]
-        else:
-            rows = [row["this"] for row in store.query(query)]
-        for node in rows:
-            findings.add(Finding(severity, str(node.value), path, message))
+            return [str(row["this"].value) for row in store.query(body) if row["this"] in focus]
+        return [str(row["this"].value) for row in store.query(query)]
+
+    queries = compile_shapes(shapes, materialised=True)
+    # Oxigraph evaluates queries without the GIL: two at a time use two cores
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(violations, (q for q, *_ in queries)))
+    findings = {Finding(severity, node, path, message)
+                for (_q, severity, path, message), nodes in zip(queries, found, strict=True)
+                for node in nodes}
     return Report(sorted(findings, key=lambda f: (f.severity != "Violation", f.focus, f.path,
                                                   f.message)))
 
@@ -200,7 +284,7 @@ def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | No
 
     def flush() -> None:
         if chunk:
-            store.bulk_load("\n".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            store.load("\n".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
             chunk.clear()
 
     for source in (triples, ontology):

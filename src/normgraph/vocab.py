@@ -12,8 +12,11 @@ rdflib.term.URIRef('https://w3id.org/normgraph/id/A/RES/79/237/para/2/a')
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from .config import DEFAULT_BASE, base  # noqa: F401  (part of this module's interface)
@@ -43,9 +46,79 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+# -- minting many terms at once ---------------------------------------------------------------
+# Inside ``minting()`` (a graph build), the base is read once, and each IRI and literal is made
+# once and shared: rdflib's constructors validate every value, and equal but distinct term
+# objects make every set operation fall back to rdflib's Python-level comparisons.
+
+_FIXED_BASE: str | None = None
+_IRIS: dict[str, URIRef] | None = None
+_LITERALS: dict[tuple[Any, Any, Any], Literal] | None = None
+
+
+@contextmanager
+def minting() -> Iterator[None]:
+    """Fix the base and share term objects until the block ends."""
+    global _FIXED_BASE, _IRIS, _LITERALS
+    saved = (_FIXED_BASE, _IRIS, _LITERALS)
+    _FIXED_BASE, _IRIS, _LITERALS = base(), {}, {}
+    try:
+        yield
+    finally:
+        _FIXED_BASE, _IRIS, _LITERALS = saved
+
+
+def _base() -> str:
+    return _FIXED_BASE if _FIXED_BASE is not None else base()
+
+
+def mint(value: str) -> URIRef:
+    """The IRI ``value`` as a term (inside :func:`minting`, one object per IRI)."""
+    table = _IRIS
+    if table is None:
+        return URIRef(value)
+    term = table.get(value)
+    if term is None:
+        term = table[value] = URIRef(value)
+    return term
+
+
+def literal(value: Any, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
+    """A literal (inside :func:`minting`, one object per value, datatype and language)."""
+    table = _LITERALS
+    if table is None:
+        return Literal(value, datatype=datatype, lang=lang)
+    key = (value, datatype, lang)
+    term = table.get(key)
+    if term is None:
+        term = table[key] = Literal(value, datatype=datatype, lang=lang)
+    return term
+
+
+class terms:  # noqa: N801  (used like a namespace)
+    """A namespace whose terms are made once, on first use: ``terms(ELI).cites`` is the same
+    object every time (rdflib's namespaces make and validate a new one on every access)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
 def data_prefixes() -> dict[str, str]:
     """Prefixes for the data namespaces under the current base (used by the Turtle writer)."""
-    b = base()
+    b = _base()
     return {
         "id": b + "id/",
         "norm": b + "norm/",
@@ -68,74 +141,74 @@ def slug(text: str) -> str:
 
 def instrument_iri(symbol: str) -> URIRef:
     """IRI of an instrument from its normalised symbol (see :mod:`normgraph.symbols`)."""
-    return URIRef(base() + "id/" + symbol)
+    return mint(_base() + "id/" + symbol)
 
 
 def paragraph_iri(symbol: str, number: str) -> URIRef:
     """IRI of a paragraph from its number as printed: '56' -> /para/56, '2 (a)' -> /para/2/a,
     'pp3' -> /para/pp3, 'fn2' -> /para/fn2, '56 (b3)' -> /para/56/b3."""
     parts = [p for p in re.split(r"[\s()]+", number) if p]
-    return URIRef(f"{instrument_iri(symbol)}/para/" + "/".join(parts))
+    return mint(f"{instrument_iri(symbol)}/para/" + "/".join(parts))
 
 
 def citation_iri(symbol: str, number: str, index: int) -> URIRef:
     """IRI of the qualified citation node for the index-th reference stated in a paragraph."""
-    return URIRef(f"{paragraph_iri(symbol, number)}/ref/{index}")
+    return mint(f"{paragraph_iri(symbol, number)}/ref/{index}")
 
 
 def source_iri(filename: str) -> URIRef:
     """IRI of a source file as received (a prov:Entity)."""
-    return URIRef(base() + "source/" + filename)
+    return mint(_base() + "source/" + filename)
 
 
 def publication_iri(key: str) -> URIRef:
     """IRI of a document without a UN symbol (web page, news item), from its catalog key."""
-    return URIRef(base() + "id/doc/" + slug(key))
+    return mint(_base() + "id/doc/" + slug(key))
 
 
 def norm_iri(notation: str) -> URIRef:
     """'13(f)' -> .../norm/13f"""
-    return URIRef(base() + "norm/" + re.sub(r"[^0-9a-z]", "", notation.lower()))
+    return mint(_base() + "norm/" + re.sub(r"[^0-9a-z]", "", notation.lower()))
 
 
 def pillar_iri(key: str) -> URIRef:
-    return URIRef(base() + "pillar/" + slug(key))
+    return mint(_base() + "pillar/" + slug(key))
 
 
 def theme_iri(key: str) -> URIRef:
-    return URIRef(base() + "theme/" + slug(key))
+    return mint(_base() + "theme/" + slug(key))
 
 
 def body_iri(key: str) -> URIRef:
-    return URIRef(base() + "body/" + slug(key))
+    return mint(_base() + "body/" + slug(key))
 
 
 def principle_iri(symbol: str, index: int) -> URIRef:
     """A capacity-building (or other) principle stated in a document: .../principle/A/75/816/3"""
-    return URIRef(f"{base()}principle/{symbol}/{index}")
+    return mint(f"{_base()}principle/{symbol}/{index}")
 
 
 def principle_group_iri(symbol: str, label: str) -> URIRef:
-    return URIRef(f"{base()}principle/{symbol}/group/{slug(label)}")
+    return mint(f"{_base()}principle/{symbol}/group/{slug(label)}")
 
 
 def scheme_iri(name: str) -> URIRef:
     """Concept schemes: norms, pillars, themes, principles, document-type, subdivision-type,
     relation."""
-    return URIRef(base() + "scheme/" + name)
+    return mint(_base() + "scheme/" + name)
 
 
 def concept_iri(scheme: str, key: str) -> URIRef:
     """A concept of one of the small controlled schemes (document types, subdivision types)."""
-    return URIRef(f"{base()}scheme/{scheme}/{slug(key)}")
+    return mint(f"{_base()}scheme/{scheme}/{slug(key)}")
 
 
 def build_iri(version: str) -> URIRef:
-    return URIRef(f"{base()}build/{version}")
+    return mint(f"{_base()}build/{version}")
 
 
 def dataset_iri() -> URIRef:
-    return URIRef(base() + "dataset")
+    return mint(_base() + "dataset")
 
 
 #: relation name (the lower-case verb used in the JSON interface) -> property in the graph.
