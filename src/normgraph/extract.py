@@ -411,10 +411,9 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
 def _tag(extraction: Extraction, reference: object) -> None:
     pillar_of_heading: dict[str, str | None] = {}
     for p in extraction.paragraphs:
-        themes = reference.themes_in(p.text)  # type: ignore[attr-defined]
+        themes, norms = reference.tags_in(p.text)  # type: ignore[attr-defined]
         if themes:
             extraction.themes[p.number] = themes
-        norms = reference.norms_in(p.text)  # type: ignore[attr-defined]
         if norms:
             extraction.norms[p.number] = norms
         if p.heading:

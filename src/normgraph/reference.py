@@ -110,6 +110,19 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _first_words(phrases: list[str]) -> frozenset[str]:
+    """The first word of each phrase, as :data:`_WORD` splits normalised text."""
+    out = set()
+    for phrase in phrases:
+        words = _WORD.findall(_norm(phrase))
+        if words:
+            out.add(words[0])
+    return frozenset(out)
+
+
 @dataclass
 class ReferenceData:
     norms: list[Concept] = field(default_factory=list)
@@ -119,32 +132,41 @@ class ReferenceData:
     instruments: list[InstrumentFact] = field(default_factory=list)
 
     @cached_property
-    def _theme_matchers(self) -> list[tuple[str, re.Pattern[str]]]:
+    def _theme_matchers(self) -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
         out = []
         for c in self.themes:
-            pat = _phrase_pattern([c.label, *c.alt_labels, *c.cues])
+            phrases = [c.label, *c.alt_labels, *c.cues]
+            pat = _phrase_pattern(phrases)
             if pat:
-                out.append((c.key, pat))
+                out.append((c.key, pat, _first_words(phrases)))
         return out
 
     @cached_property
-    def _norm_matchers(self) -> list[tuple[str, re.Pattern[str]]]:
+    def _norm_matchers(self) -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
         out = []
         for c in self.norms:
             pat = _phrase_pattern(list(c.cues))
             if pat and c.notation:
-                out.append((c.notation, pat))
+                out.append((c.notation, pat, _first_words(list(c.cues))))
         return out
 
     def themes_in(self, text: str) -> list[str]:
         """Keys of the themes whose label, alternative label or cue occurs in ``text``."""
-        t = _norm(text)
-        return [key for key, pat in self._theme_matchers if pat.search(t)]
+        return self.tags_in(text)[0]
 
     def norms_in(self, text: str) -> list[str]:
         """Notations ("13(f)") of the norms whose cue phrases ``text`` restates."""
+        return self.tags_in(text)[1]
+
+    def tags_in(self, text: str) -> tuple[list[str], list[str]]:
+        """(theme keys, norm notations) that ``text`` names; a phrase is searched for only
+        when the text holds its first word (most paragraphs name few of them)."""
         t = _norm(text)
-        return [notation for notation, pat in self._norm_matchers if pat.search(t)]
+        words = set(_WORD.findall(t))
+        return ([key for key, pat, first in self._theme_matchers
+                 if not first.isdisjoint(words) and pat.search(t)],
+                [key for key, pat, first in self._norm_matchers
+                 if not first.isdisjoint(words) and pat.search(t)])
 
     def match_pillar(self, heading: str) -> Concept | None:
         """The pillar a section heading names ("Capacity-building", "International Law")."""
