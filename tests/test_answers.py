@@ -318,6 +318,49 @@ def test_cli_endpoint_option_gives_the_same_lineage(oxigraph: str) -> None:
 
 
 @pytest.mark.oxigraph
+def test_lineage_from_the_link_index_equals_the_transitive_queries(oxigraph: str, store) -> None:
+    """The local store walks its link index; an endpoint runs lineage.rq / descendants.rq.
+    Every instrument, both directions, with and without a depth and a relation filter."""
+    remote = RemoteStore(oxigraph + "/query", timeout=20)
+    symbols = [r["symbol"] for r in run(store, "instruments").rows]
+    assert len(symbols) > 20
+    compared = 0
+    for symbol in symbols:
+        for direction in ("up", "down"):
+            for depth, relations in ((None, None), (1, None), (None, {"recalls"})):
+                mine = lineage(store, symbol, direction, depth, relations)
+                theirs = lineage(remote, symbol, direction, depth, relations)
+                assert mine.links == theirs.links, (symbol, direction, depth, relations)
+                assert mine.as_json() == theirs.as_json()
+                compared += len(mine.links)
+    assert compared > 100
+
+
+def test_link_index_follows_the_dump(tmp_path: Path) -> None:
+    dump = tmp_path / "normgraph.ttl"
+    shutil.copy(DUMP, dump)
+    s = LocalStore(dump, cache=tmp_path / "cache")
+    before = lineage(s, "A/RES/80/16")
+    assert ("endorses", "1") in {(lk.relation, lk.paragraph) for lk in before.links
+                                 if lk.target == "A/80/257"}
+    assert (tmp_path / "cache").rglob("links.json")
+    # a newer dump in which operative paragraph 1 only takes note of the report
+    text = dump.read_text(encoding="utf-8")
+    assert text.count("cito:hasCitationCharacterization ng:endorses ;\n"
+                      "    cito:hasCitedEntity <https://w3id.org/normgraph/id/A/80/257>") == 1
+    dump.write_text(text.replace(
+        "cito:hasCitationCharacterization ng:endorses ;\n"
+        "    cito:hasCitedEntity <https://w3id.org/normgraph/id/A/80/257>",
+        "cito:hasCitationCharacterization ng:takesNoteOf ;\n"
+        "    cito:hasCitedEntity <https://w3id.org/normgraph/id/A/80/257>"), encoding="utf-8")
+    again = LocalStore(dump, cache=tmp_path / "cache")
+    assert not again.fresh()
+    after = {(lk.relation, lk.paragraph) for lk in lineage(again, "A/RES/80/16").links
+             if lk.target == "A/80/257"}
+    assert ("takes note of", "1") in after and ("endorses", "1") not in after
+
+
+@pytest.mark.oxigraph
 def test_push_replaces_a_named_graph(oxigraph: str, tmp_path: Path) -> None:
     graph = "https://example.org/normgraph-test"
     for _ in range(2):  # a repeated push replaces, never duplicates

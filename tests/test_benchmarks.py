@@ -35,3 +35,25 @@ def test_generated_corpus_builds_and_its_references_are_found(tmp_path: Path) ->
                   newest.symbol, depth=1)
     stated = {(s, rel, p) for s, rel, p, _ in newest.refs}
     assert stated == {(lk.target, lk.relation, lk.paragraph) for lk in lin.links}
+
+
+class _QueriesOnly:
+    """The same local store seen without its link index, so lineage runs lineage.rq."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self.select = store.select
+
+
+def test_generated_corpus_lineage_from_the_index_equals_the_transitive_query(
+        tmp_path: Path) -> None:
+    docs = corpus.write(60, tmp_path, seed=11)
+    assert api.build(api.Paths(tmp_path)).ok
+    store = LocalStore(tmp_path / "data" / "normgraph.ttl", cache=tmp_path / "cache")
+    deep = 0
+    for doc in docs[-8:]:
+        for direction in ("up", "down"):
+            mine = lineage(store, doc.symbol, direction)
+            theirs = lineage(_QueriesOnly(store), doc.symbol, direction)  # type: ignore[arg-type]
+            assert mine.links == theirs.links and mine.as_json() == theirs.as_json()
+            deep = max(deep, max(mine.depth.values()))
+    assert deep >= 3  # chains, not only direct links

@@ -68,20 +68,43 @@ class Lineage:
 def lineage(store: Store, symbol: str, direction: str = "up", depth: int | None = None,
             relations: set[str] | None = None) -> Lineage:
     """The lineage of the instrument with the full ``symbol``. ``depth`` limits the number of
-    links from the root; ``relations`` keeps only links of those relation names."""
-    from .queries import run
+    links from the root; ``relations`` keeps only links of those relation names.
 
+    The local store answers from its link index (the canned ``links`` query, kept beside the
+    store); a remote endpoint runs the canned ``lineage`` or ``descendants`` query. Both give
+    the same result (tested)."""
     if direction not in ("up", "down"):
         raise ValueError("direction is 'up' or 'down'")
-    result = run(store, "lineage" if direction == "up" else "descendants", {"root": symbol})
-    out = Lineage(symbol, direction)
+    index = getattr(store, "link_index", None)
+    if callable(index):
+        instruments, links = _from_index(index())
+    else:
+        instruments, links = _from_rows(store, symbol, direction)
+    return _walk(symbol, direction, depth, relations, instruments, links)
+
+
+def _from_index(index: dict) -> tuple[dict[str, Instrument], list[Link]]:
     instruments: dict[str, Instrument] = {}
-    edges: dict[str, list[Link]] = defaultdict(list)
+    for sym, kind, date, title in index["instruments"]:
+        known = instruments.get(sym)
+        if known is None or (known.title is None and title is not None):
+            instruments[sym] = Instrument(sym, kind, title, date)
+    links = [Link(src, relation, dst, paragraph or "", int(ordinal or 0), verb, cited)
+             for src, relation, dst, paragraph, ordinal, verb, cited in index["links"]
+             if src and dst and relation]
+    return instruments, links
+
+
+def _from_rows(store: Store, symbol: str, direction: str
+               ) -> tuple[dict[str, Instrument], list[Link]]:
+    from .queries import run
+
+    result = run(store, "lineage" if direction == "up" else "descendants", {"root": symbol})
+    instruments: dict[str, Instrument] = {}
+    links: list[Link] = []
     for r in result.rows:
         src, dst = r["fromSymbol"], r["toSymbol"]
         if not src or not dst or not r.get("relation"):
-            continue
-        if relations and r["relation"] not in relations:
             continue
         for sym, kind in ((src, "from"), (dst, "to")):
             known = instruments.get(sym)
@@ -89,9 +112,27 @@ def lineage(store: Store, symbol: str, direction: str = "up", depth: int | None 
                                r.get(f"{kind}Date"))
             if known is None or (known.title is None and found.title is not None):
                 instruments[sym] = found
-        link = Link(src, r["relation"], dst, r["paragraph"] or "",
-                    int(r["ordinal"] or 0), r.get("verb"), r.get("citedDate"))
-        edges[src if direction == "up" else dst].append(link)
+        links.append(Link(src, r["relation"], dst, r["paragraph"] or "",
+                          int(r["ordinal"] or 0), r.get("verb"), r.get("citedDate")))
+    if symbol not in instruments:  # no links: the root's own card
+        card = run(store, "instrument", {"instrument": symbol}).rows
+        if card and card[0].get("symbol"):
+            r = card[0]
+            instruments[symbol] = Instrument(symbol, r.get("type"), r.get("title"),
+                                             r.get("date"))
+    return instruments, links
+
+
+def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | None,
+          instruments: dict[str, Instrument], links: list[Link]) -> Lineage:
+    """Breadth-first from the root along the links (cited ones ``up``, citing ones
+    ``down``), so that each instrument sits at its shortest distance."""
+    out = Lineage(symbol, direction)
+    edges: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        if relations and link.relation not in relations:
+            continue
+        edges[link.source if direction == "up" else link.target].append(link)
     out.instruments[symbol] = instruments.get(symbol, Instrument(symbol))
     out.depth[symbol] = 0
     frontier = [symbol]
@@ -124,39 +165,44 @@ def _describe(i: Instrument, width: int = 70) -> str:
     return head + (f"  {shorten(i.title, width)}" if i.title else "")
 
 
-def _grouped(lin: Lineage, node: str) -> list[tuple[str, str, list[str]]]:
-    """Links out of ``node`` (up) or into it (down) as (relation, other, paragraphs)."""
-    groups: dict[tuple[str, str], list[str]] = {}
+def _grouped(lin: Lineage) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """For each node, the links out of it (up) or into it (down) as (relation, other,
+    paragraphs), in the order the links came; one pass over the links."""
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    up = lin.direction == "up"
     for lk in lin.links:
-        if (lk.source if lin.direction == "up" else lk.target) != node:
-            continue
-        other = lk.target if lin.direction == "up" else lk.source
-        groups.setdefault((lk.relation, other), [])
-        if lk.paragraph not in groups[(lk.relation, other)]:
-            groups[(lk.relation, other)].append(lk.paragraph)
-    return [(rel, other, paras) for (rel, other), paras in groups.items()]
+        node, other = (lk.source, lk.target) if up else (lk.target, lk.source)
+        paras = groups.setdefault(node, {}).setdefault((lk.relation, other), [])
+        if lk.paragraph not in paras:
+            paras.append(lk.paragraph)
+    return {node: [(rel, other, paras) for (rel, other), paras in by.items()]
+            for node, by in groups.items()}
 
 
 def _tree(lin: Lineage) -> str:
     lines = [_describe(lin.instruments[lin.root])]
     expanded = {lin.root}
     arrow = "" if lin.direction == "up" else "is cited by: "
-
-    def walk(node: str, prefix: str) -> None:
-        items = _grouped(lin, node)
-        for n, (rel, other, paras) in enumerate(items):
-            last = n == len(items) - 1
-            where = ("para " if len(paras) == 1 else "paras ") + ", ".join(paras)
-            label = f"{arrow}{rel} " if lin.direction == "up" else f"{rel} by "
-            again = other in expanded and bool(_grouped(lin, other))
-            lines.append(f"{prefix}{'└── ' if last else '├── '}{label}"
-                         f"{_describe(lin.instruments[other], 50)}  [{where}]"
-                         + ("  (see above)" if again else ""))
-            if not again and other not in expanded:
-                expanded.add(other)
-                walk(other, prefix + ("    " if last else "│   "))
-
-    walk(lin.root, "")
+    grouped = _grouped(lin)
+    # depth first, with an explicit stack: a long chain must not exhaust Python's recursion
+    stack: list[tuple[list[tuple[str, str, list[str]]], int, str]] = [
+        (grouped.get(lin.root, []), 0, "")]
+    while stack:
+        items, n, prefix = stack.pop()
+        if n >= len(items):
+            continue
+        stack.append((items, n + 1, prefix))
+        rel, other, paras = items[n]
+        last = n == len(items) - 1
+        where = ("para " if len(paras) == 1 else "paras ") + ", ".join(paras)
+        label = f"{arrow}{rel} " if lin.direction == "up" else f"{rel} by "
+        again = other in expanded and bool(grouped.get(other))
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{label}"
+                     f"{_describe(lin.instruments[other], 50)}  [{where}]"
+                     + ("  (see above)" if again else ""))
+        if not again and other not in expanded:
+            expanded.add(other)
+            stack.append((grouped.get(other, []), 0, prefix + ("    " if last else "│   ")))
     if len(lines) == 1:
         lines.append("  (no links: the sources state none" +
                      (" from this instrument)" if lin.direction == "up" else " to it)"))

@@ -88,6 +88,18 @@ class Result:
 
 # -- the local store --------------------------------------------------------------------------
 
+#: the columns of the canned ``links`` query, as the link index keeps them
+LINK_COLUMNS = ("fromSymbol", "relation", "toSymbol", "paragraph", "ordinal", "verb",
+                "citedDate")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def _value(term: Any) -> str | None:
     if term is None:
         return None
@@ -113,10 +125,7 @@ class LocalStore:
         return {"dump": str(self.dump), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
     def _stamp(self) -> dict[str, Any] | None:
-        try:
-            return json.loads((self.home / "stamp.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return _read_json(self.home / "stamp.json")
 
     def fresh(self) -> bool:
         """Whether the store on disk matches the dump."""
@@ -152,6 +161,32 @@ class LocalStore:
                 os.replace(stamp, self.home / "stamp.json")
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+    def link_index(self) -> dict[str, Any]:
+        """The citation network as plain lists (``instruments``: symbol, type, date, title;
+        ``links``: the columns of the canned ``links`` query), derived from the store by the
+        ``instruments`` and ``links`` queries on first use and kept beside it until the dump
+        changes. ``normgraph lineage`` walks it instead of running a transitive query: on a
+        large corpus that query touches most of the graph."""
+        path = self.home / "links.json"
+        fingerprint = self._fingerprint()
+        index = _read_json(path)
+        if index is not None and index.get("fingerprint") == fingerprint:
+            return index
+        from .queries import get_query
+
+        store = self.store()  # rebuilt first if the dump changed
+        index = {"fingerprint": fingerprint}
+        for name, columns in (("instruments", ("symbol", "type", "date", "title")),
+                              ("links", LINK_COLUMNS)):
+            rows = self.select(get_query(name).text).rows
+            index[name] = [[r.get(c) for c in columns] for r in rows]
+        del store
+        tmp = self.home / f"links.json.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                       encoding="utf-8")
+        os.replace(tmp, path)
+        return index
 
     def store(self) -> Any:
         """The open pyoxigraph store, rebuilt first when the dump changed."""
