@@ -10,7 +10,8 @@ from normgraph import api
 from normgraph.lineage import lineage
 from normgraph.store import LocalStore
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
 
 
@@ -57,3 +58,20 @@ def test_generated_corpus_lineage_from_the_index_equals_the_transitive_query(
             assert mine.links == theirs.links and mine.as_json() == theirs.as_json()
             deep = max(deep, max(mine.depth.values()))
     assert deep >= 3  # chains, not only direct links
+
+
+def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    env = dict(os.environ, NORMGRAPH_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, str(BENCH / "scale.py"), "40", "--work",
+                           str(tmp_path)], capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "| documents | triples | build wall |" in out
+    build_row = next(line for line in out.splitlines() if line.startswith("| 40 | "))
+    assert int(build_row.split("|")[2].replace(",", "")) > 1000  # triples
+    assert "40 documents: lineage ours / pyoxigraph = " in out
+    assert "rdflib / ours = " in out
+    assert "shipped data: `normgraph lineage 80/16`" in out

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from normgraph import api
-from normgraph.shacl_sparql import UnsupportedShape, compile_shapes, validate_triples
+from normgraph import api, shacl_sparql
+from normgraph.shacl_sparql import (
+    TurtleLoader,
+    UnsupportedShape,
+    compile_shapes,
+    validate_triples,
+)
 from normgraph.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +53,50 @@ def test_build_with_either_validator_gives_the_same_dump(tmp_path: Path) -> None
     b = api.build(api.Paths(ROOT), out=tmp_path / "b.ttl", validator="oxigraph")
     assert _set(a.report) == _set(b.report)
     assert (tmp_path / "a.ttl").read_bytes() == (tmp_path / "b.ttl").read_bytes()
+
+
+def _loaded(monkeypatch: pytest.MonkeyPatch, disk: bool, *pieces: str) -> TurtleLoader:
+    monkeypatch.setattr(shacl_sparql, "DISK_FROM", 0 if disk else 10**12)
+    loader = TurtleLoader(size=1)
+    for piece in pieces:
+        loader.feed(piece)
+    return loader
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.name)
+def test_an_on_disk_store_finds_the_same_as_one_in_memory(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # large graphs validate in a temporary on-disk store fed by one streamed bulk load
+    ontology = (ROOT / "ontology" / "normgraph.ttl").read_text(encoding="utf-8")
+    found = {}
+    for disk in (False, True):
+        loader = _loaded(monkeypatch, disk, path.read_text(encoding="utf-8"), ontology)
+        try:
+            found[disk] = _set(loader.finish())
+            where = getattr(loader._tmp, "name", None)
+        finally:
+            loader.close()
+        assert (where is not None) == disk
+        if where:
+            assert not Path(where).exists()  # the temporary store is removed
+    assert found[True] == found[False]
+    assert bool(found[True]) == path.name.endswith("-invalid.ttl")
+
+
+def test_a_broken_piece_fails_the_on_disk_load_without_hanging(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = ["<http://x/a> <http://x/p> <http://x/b> .\n", "<http://x/a> <http://x/p> ;;\n"] \
+        + ["<http://x/c> <http://x/p> <http://x/d> .\n"] * 20  # more than the queue holds
+    loader = _loaded(monkeypatch, True, *pieces)
+    with pytest.raises(SyntaxError):
+        loader.finish()
+    loader.close()
+
+
+def test_build_validated_on_disk_writes_the_same_dump(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = api.build(api.Paths(ROOT), out=tmp_path / "memory.ttl", validator="oxigraph")
+    monkeypatch.setattr(shacl_sparql, "DISK_FROM", 0)
+    disk = api.build(api.Paths(ROOT), out=tmp_path / "disk.ttl", validator="oxigraph")
+    assert disk.report.conforms and _set(disk.report) == _set(memory.report)
+    assert (tmp_path / "disk.ttl").read_bytes() == (tmp_path / "memory.ttl").read_bytes()

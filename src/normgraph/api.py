@@ -351,7 +351,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
         from .shacl_sparql import TurtleLoader
 
         head = prefix_lines()
-        loader = TurtleLoader(head)
+        loader = TurtleLoader(head, size=len(triples))
         with (AtomicFile(target) if write else nullcontext(None)) as sink:
             try:
                 if sink:

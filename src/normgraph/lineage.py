@@ -1,9 +1,10 @@
 """Lineage: the chain of instruments an instrument builds on (``up``) or that build on it
 (``down``), each link with its relation and the paragraph that states it.
 
-The rows come from the canned ``lineage`` / ``descendants`` queries; this module walks them
-breadth-first from the root (to honour ``depth``) and renders the result as a tree, a table,
-the stable JSON interface, CSV, Markdown, Graphviz DOT, Mermaid or Turtle.
+The links come from the local store's link index (the canned ``links`` query, kept beside the
+store) or, on a remote endpoint, from the canned ``lineage`` / ``descendants`` queries; this
+module walks them breadth-first from the root (to honour ``depth``) and renders the result as
+a tree, a table, the stable JSON interface, CSV, Markdown, Graphviz DOT, Mermaid or Turtle.
 """
 
 from __future__ import annotations
@@ -77,63 +78,63 @@ def lineage(store: Store, symbol: str, direction: str = "up", depth: int | None 
         raise ValueError("direction is 'up' or 'down'")
     index = getattr(store, "link_index", None)
     if callable(index):
-        instruments, links = _from_index(index())
+        found = index()
+        cards, links = _cards(found["instruments"]), found["links"]
     else:
-        instruments, links = _from_rows(store, symbol, direction)
-    return _walk(symbol, direction, depth, relations, instruments, links)
+        cards, links = _from_rows(store, symbol, direction)
+    return _walk(symbol, direction, depth, relations, cards, links)
 
 
-def _from_index(index: dict) -> tuple[dict[str, Instrument], list[Link]]:
-    instruments: dict[str, Instrument] = {}
-    for sym, kind, date, title in index["instruments"]:
-        known = instruments.get(sym)
-        if known is None or (known.title is None and title is not None):
-            instruments[sym] = Instrument(sym, kind, title, date)
-    links = [Link(src, relation, dst, paragraph or "", int(ordinal or 0), verb, cited)
-             for src, relation, dst, paragraph, ordinal, verb, cited in index["links"]
-             if src and dst and relation]
-    return instruments, links
+def _cards(rows: list[list[str | None]]) -> dict[str, list[str | None]]:
+    """symbol -> (symbol, type, date, title), preferring a row with a title."""
+    cards: dict[str, list[str | None]] = {}
+    for row in rows:
+        if not row[0]:
+            continue
+        known = cards.get(row[0])
+        if known is None or (known[3] is None and row[3] is not None):
+            cards[row[0]] = row  # type: ignore[index]
+    return cards
 
 
 def _from_rows(store: Store, symbol: str, direction: str
-               ) -> tuple[dict[str, Instrument], list[Link]]:
+               ) -> tuple[dict[str, list[str | None]], list[list[str | None]]]:
     from .queries import run
 
     result = run(store, "lineage" if direction == "up" else "descendants", {"root": symbol})
-    instruments: dict[str, Instrument] = {}
-    links: list[Link] = []
+    rows: list[list[str | None]] = []
+    links: list[list[str | None]] = []
     for r in result.rows:
-        src, dst = r["fromSymbol"], r["toSymbol"]
-        if not src or not dst or not r.get("relation"):
-            continue
-        for sym, kind in ((src, "from"), (dst, "to")):
-            known = instruments.get(sym)
-            found = Instrument(sym, r.get(f"{kind}Type"), r.get(f"{kind}Title"),
-                               r.get(f"{kind}Date"))
-            if known is None or (known.title is None and found.title is not None):
-                instruments[sym] = found
-        links.append(Link(src, r["relation"], dst, r["paragraph"] or "",
-                          int(r["ordinal"] or 0), r.get("verb"), r.get("citedDate")))
-    if symbol not in instruments:  # no links: the root's own card
+        for kind in ("from", "to"):
+            rows.append([r[f"{kind}Symbol"], r.get(f"{kind}Type"), r.get(f"{kind}Date"),
+                         r.get(f"{kind}Title")])
+        links.append([r["fromSymbol"], r.get("relation"), r["toSymbol"], r["paragraph"],
+                      r["ordinal"], r.get("verb"), r.get("citedDate")])
+    cards = _cards(rows)
+    if symbol not in cards:  # no links: the root's own card
         card = run(store, "instrument", {"instrument": symbol}).rows
         if card and card[0].get("symbol"):
             r = card[0]
-            instruments[symbol] = Instrument(symbol, r.get("type"), r.get("title"),
-                                             r.get("date"))
-    return instruments, links
+            cards[symbol] = [symbol, r.get("type"), r.get("date"), r.get("title")]
+    return cards, links
 
 
 def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | None,
-          instruments: dict[str, Instrument], links: list[Link]) -> Lineage:
+          cards: dict[str, list[str | None]], links: list[list[str | None]]) -> Lineage:
     """Breadth-first from the root along the links (cited ones ``up``, citing ones
-    ``down``), so that each instrument sits at its shortest distance."""
+    ``down``), so that each instrument sits at its shortest distance. ``links`` are rows of
+    the ``links`` query's columns; only the ones walked become :class:`Link` objects."""
+    def instrument(sym: str) -> Instrument:
+        card = cards.get(sym)
+        return Instrument(sym, card[1], card[3], card[2]) if card else Instrument(sym)
+
     out = Lineage(symbol, direction)
-    edges: dict[str, list[Link]] = defaultdict(list)
-    for link in links:
-        if relations and link.relation not in relations:
-            continue
-        edges[link.source if direction == "up" else link.target].append(link)
-    out.instruments[symbol] = instruments.get(symbol, Instrument(symbol))
+    edges: dict[str, list[list[str | None]]] = defaultdict(list)
+    end = 0 if direction == "up" else 2
+    for row in links:
+        if row[0] and row[2] and row[1] and not (relations and row[1] not in relations):
+            edges[row[end]].append(row)  # type: ignore[index]
+    out.instruments[symbol] = instrument(symbol)
     out.depth[symbol] = 0
     frontier = [symbol]
     seen_links: set[Link] = set()
@@ -142,8 +143,10 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
         level += 1
         nxt: list[str] = []
         for node in frontier:
-            for lk in sorted(edges.get(node, ()), key=lambda x: (x.ordinal, x.target, x.source,
-                                                                  x.relation)):
+            walked = [Link(src, rel, dst, para or "", int(ordinal or 0), verb, cited)
+                      for src, rel, dst, para, ordinal, verb, cited in edges.get(node, ())]
+            for lk in sorted(walked, key=lambda x: (x.ordinal, x.target, x.source,
+                                                     x.relation)):
                 if lk in seen_links:
                     continue
                 seen_links.add(lk)
@@ -151,7 +154,7 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
                 other = lk.target if direction == "up" else lk.source
                 if other not in out.depth:
                     out.depth[other] = level
-                    out.instruments[other] = instruments.get(other, Instrument(other))
+                    out.instruments[other] = instrument(other)
                     nxt.append(other)
         frontier = nxt
     return out

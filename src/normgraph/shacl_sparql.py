@@ -14,6 +14,7 @@ shipped graph and compare their findings.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ from rdflib.namespace import RDF, SH
 from .dump import ntriples_term
 from .validate import Finding, Report, _short
 
-__all__ = ["UnsupportedShape", "TurtleLoader", "compile_shapes", "focus_updates",
+__all__ = ["UnsupportedShape", "TurtleLoader", "DISK_FROM", "compile_shapes", "focus_updates",
            "validate_turtle", "validate_triples"]
 
 TYPE_PATH = "?{v} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/" \
@@ -189,28 +190,48 @@ def compile_shapes(shapes: Graph, materialised: bool = False) -> list[tuple[str,
 def validate_turtle(text: str, shapes: Graph | None = None) -> Report:
     """Validate a Turtle document that already holds the ontology (a normgraph dump)."""
     loader = TurtleLoader()
-    loader.feed(text)
-    return loader.finish(shapes)
+    try:
+        loader.feed(text)
+        return loader.finish(shapes)
+    finally:
+        loader.close()
+
+
+#: from this many triples up, :class:`TurtleLoader` validates in a temporary on-disk store: an
+#: in-memory Oxigraph store takes about 300 bytes a triple, which a 100,000-document corpus
+#: (30 million triples) cannot afford beside the graph being written
+DISK_FROM = 8_000_000
 
 
 class TurtleLoader:
     """Validation fed while the dump is written: Turtle pieces (each with its own ``@prefix``
-    lines, or after :func:`normgraph.dump.prefix_lines`) are loaded into an in-memory Oxigraph
-    store on a background thread (Oxigraph releases the GIL), then :meth:`finish` runs the
-    compiled shapes."""
+    lines, or after :func:`normgraph.dump.prefix_lines`) are loaded into Oxigraph on a
+    background thread (Oxigraph releases the GIL), then :meth:`finish` runs the compiled
+    shapes.
 
-    def __init__(self, prefixes: str = "") -> None:
+    Up to :data:`DISK_FROM` triples (``size``, when known) the store is in memory and each
+    piece is loaded in a transaction, which is fastest; above it, the pieces stream into one
+    ``bulk_load`` of a store in a temporary directory, removed by :meth:`close`."""
+
+    def __init__(self, prefixes: str = "", size: int = 0) -> None:
         import queue
+        import tempfile
         import threading
 
         import pyoxigraph as ox
 
         self._ox = ox
-        self.store = ox.Store()
+        self._tmp = None
+        if size >= DISK_FROM:
+            self._tmp = tempfile.TemporaryDirectory(prefix="normgraph-validate-")
+            self.store = ox.Store(self._tmp.name)
+        else:
+            self.store = ox.Store()
         self.prefixes = prefixes.encode("utf-8")
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="normgraph-load", daemon=True)
+        target = self._load if self._tmp is None else self._bulk_load
+        self._thread = threading.Thread(target=target, name="normgraph-load", daemon=True)
         self._thread.start()
 
     def _load(self) -> None:
@@ -221,27 +242,69 @@ class TurtleLoader:
             if self._error is not None:
                 continue  # drain: the producer must not block
             try:
-                # in memory, the transactional load is faster than bulk_load, and so are the
-                # queries that follow
                 self.store.load(self.prefixes + chunk.encode("utf-8"),
                                 format=self._ox.RdfFormat.TURTLE)
             except BaseException as exc:  # reported by finish()
                 self._error = exc
 
+    def _bulk_load(self) -> None:
+        stream = _QueueStream(self._queue, self.prefixes)
+        try:
+            self.store.bulk_load(stream, format=self._ox.RdfFormat.TURTLE)
+        except BaseException as exc:  # reported by finish()
+            self._error = exc
+        stream.drain()
+
     def feed(self, chunk: str) -> None:
         self._queue.put(chunk)
 
     def close(self) -> None:
-        """Stop the loading thread (idempotent)."""
+        """Stop the loading thread and remove a temporary store (idempotent)."""
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
+        if self._tmp is not None:
+            self.store = None
+            self._tmp.cleanup()
+            self._tmp = None
 
     def finish(self, shapes: Graph | None = None) -> Report:
-        self.close()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
         if self._error is not None:
             raise self._error
         return _run(self.store, shapes)
+
+
+class _QueueStream(io.RawIOBase):
+    """The pieces put on a queue (ended by ``None``) as one binary stream: the prefixes, then
+    each piece in turn."""
+
+    def __init__(self, pieces: Any, head: bytes) -> None:
+        self._pieces = pieces
+        self._buffer = memoryview(head)
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer and not self._ended:
+            piece = self._pieces.get()
+            if piece is None:
+                self._ended = True
+            else:
+                self._buffer = memoryview(piece.encode("utf-8"))
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+    def drain(self) -> None:
+        """Take the rest of the pieces, so that the producer never blocks."""
+        while not self._ended:
+            self._ended = self._pieces.get() is None
 
 
 def _run(store: Any, shapes: Graph | None) -> Report:

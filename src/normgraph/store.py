@@ -115,6 +115,7 @@ class LocalStore:
         key = hashlib.sha1(str(self.dump).encode()).hexdigest()[:16]
         self.home = (cache or cache_dir()) / f"store-{key}"
         self._store: Any = None
+        self._index: dict[str, Any] | None = None
 
     def _fingerprint(self) -> dict[str, Any]:
         try:
@@ -170,8 +171,11 @@ class LocalStore:
         large corpus that query touches most of the graph."""
         path = self.home / "links.json"
         fingerprint = self._fingerprint()
+        if self._index is not None and self._index["fingerprint"] == fingerprint:
+            return self._index
         index = _read_json(path)
         if index is not None and index.get("fingerprint") == fingerprint:
+            self._index = index
             return index
         from .queries import get_query
 
@@ -186,6 +190,7 @@ class LocalStore:
         tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                        encoding="utf-8")
         os.replace(tmp, path)
+        self._index = index
         return index
 
     def store(self) -> Any:
