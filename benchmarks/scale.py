@@ -72,8 +72,59 @@ def _wall(cmd: list[str], repeat: int = 3, env: dict[str, str] | None = None) ->
     return _best(run, repeat)
 
 
-def measure(size: int, work: Path, rdflib_limit: int,
-            build_only: bool = False) -> dict[str, object]:
+def child_rdflib(dump: Path, root_iri: str, theme_iri: str) -> None:
+    """Plain rdflib: parse the dump, run the two queries once; a JSON line per step, a
+    ``{"start": step}`` line before each so that the parent can stop a step that runs away."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from rdflib import Graph, URIRef
+
+    from normgraph.queries import get_query
+
+    def step(name: str, fn) -> None:
+        print(json.dumps({"start": name}), flush=True)
+        t = time.perf_counter()
+        fn()
+        print(json.dumps({name: round(time.perf_counter() - t, 3)}), flush=True)
+
+    g = Graph()
+    step("rdflib_parse", lambda: g.parse(dump, format="turtle"))
+    step("lineage_rdflib", lambda: list(g.query(get_query("lineage").text,
+                                                initBindings={"root": URIRef(root_iri)})))
+    step("theme_rdflib", lambda: list(g.query(get_query("theme").text,
+                                              initBindings={"theme": URIRef(theme_iri)})))
+
+
+def rdflib_baseline(dump: Path, root_iri: str, theme_iri: str,
+                    budget: float) -> dict[str, object]:
+    """Run :func:`child_rdflib` in its own process; a step still running after ``budget``
+    seconds is stopped and reported as ``{step}_over: budget``."""
+    import selectors
+
+    proc = subprocess.Popen([PYTHON, __file__, "--rdflib-child", str(dump), root_iri,
+                             theme_iri], stdout=subprocess.PIPE, text=True)
+    out: dict[str, object] = {}
+    running, deadline = None, time.monotonic() + budget
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+        while True:
+            if not sel.select(timeout=max(0.0, deadline - time.monotonic())):
+                out[f"{running}_over"] = budget
+                proc.kill()
+                break
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                break
+            item = json.loads(line)
+            if "start" in item:
+                running, deadline = item["start"], time.monotonic() + budget
+            else:
+                out.update(item)
+    proc.wait()
+    return out
+
+
+def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
+            rdflib_budget: float = 300.0) -> dict[str, object]:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(HERE))
     import corpus
@@ -136,16 +187,7 @@ def measure(size: int, work: Path, rdflib_limit: int,
     plain = None  # free it before the rdflib baseline
 
     if out["triples"] <= rdflib_limit:  # type: ignore[operator]
-        from rdflib import Graph, URIRef
-
-        t = time.perf_counter()
-        g = Graph().parse(dump, format="turtle")
-        out["rdflib_parse"] = round(time.perf_counter() - t, 2)
-        out["lineage_rdflib"] = _best(lambda: list(g.query(
-            lineage_text, initBindings={"root": URIRef(root_iri)})), 2)
-        out["theme_rdflib"] = _best(lambda: list(g.query(
-            theme_text, initBindings={"theme": URIRef(theme_iri)})), 2)
-        g = None
+        out.update(rdflib_baseline(dump, root_iri, theme_iri, rdflib_budget))
     store = None
     shutil.rmtree(cache, ignore_errors=True)
     return out
@@ -162,8 +204,15 @@ def shipped_side_by_side() -> dict[str, float]:
 
 def _fmt(v: object) -> str:
     if isinstance(v, float):
-        return f"{v:.3f}" if v < 10 else f"{v:.1f}"
+        return f"{v:.4f}" if v < 0.01 else f"{v:.3f}" if v < 10 else f"{v:.1f}"
     return "–" if v is None else str(v)
+
+
+def _rdflib(r: dict[str, object], query: str) -> object:
+    """An rdflib cell: the time, '> budget' if the step was stopped, '–' if not run."""
+    if f"{query}_rdflib_over" in r:
+        return f"> {r[f'{query}_rdflib_over']:.0f} (stopped)"
+    return r.get(f"{query}_rdflib")
 
 
 def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
@@ -184,8 +233,8 @@ def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
     for r in queried:
         lines.append("| " + " | ".join(_fmt(x) for x in (
             f"{r['size']:,}", r["lineage_ours"], r["lineage_ours_first"], r["lineage_oxigraph"],
-            r.get("lineage_rdflib"), r["lineage_store_sparql"], r["lineage_cli"],
-            r["theme_ours"], r["theme_oxigraph"], r.get("theme_rdflib"), r["theme_cli"]))
+            _rdflib(r, "lineage"), r["lineage_store_sparql"], r["lineage_cli"],
+            r["theme_ours"], r["theme_oxigraph"], _rdflib(r, "theme"), r["theme_cli"]))
             + " |")
     lines.append("")
     for r in queried:
@@ -195,6 +244,12 @@ def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
         if r.get("lineage_rdflib"):
             faster = r["lineage_rdflib"] / r["lineage_ours"]  # type: ignore[operator]
             line += f"; rdflib / ours = {faster:.0f}x (target >= 10x)"
+        elif r.get("lineage_rdflib_over"):
+            faster = r["lineage_rdflib_over"] / r["lineage_ours"]  # type: ignore[operator]
+            line += (f"; rdflib / ours > {faster:.0f}x (rdflib stopped after "
+                     f"{r['lineage_rdflib_over']:.0f} s; target >= 10x)")
+        if r.get("rdflib_parse_over"):
+            line += f"; rdflib parse stopped after {r['rdflib_parse_over']:.0f} s"
         if r.get("rdflib_parse"):
             line += (f"; rdflib parse {r['rdflib_parse']} s vs pyoxigraph load "
                      f"{r['oxigraph_load']} s")
@@ -218,15 +273,22 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true",
                         help="measure the build only (for 100,000 documents, whose queries "
                              "would load 30M triples into the baselines)")
+    parser.add_argument("--rdflib-budget", type=float, default=300.0,
+                        help="stop an rdflib step (parse, a query) after this many seconds")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rdflib-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_build(args.child)
         return
+    if args.rdflib_child:
+        child_rdflib(Path(args.rdflib_child[0]), *args.rdflib_child[1:])
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for size in args.sizes:
-        rows.append(measure(size, args.work, args.rdflib_limit, args.build_only))
+        rows.append(measure(size, args.work, args.rdflib_limit, args.build_only,
+                            args.rdflib_budget))
         print(json.dumps(rows[-1]), file=sys.stderr)
     print(report(rows, shipped_side_by_side()))
 

@@ -250,6 +250,8 @@ def test_thematic_commands() -> None:
     code, out, _ = cli("theme", "critical infrastructure", "-f", "json")
     rows = json.loads(out)
     assert code == 0 and ("31", "13(f)") in {(r["paragraph"], r["norms"]) for r in rows}
+    # an alternative label names the same theme as its key
+    assert cli("theme", "CSIRTs", "-f", "json")[1] == cli("theme", "cert-csirt", "-f", "json")[1]
     code, _, err = cli("theme", "unicorns")
     assert code == 1 and "no such theme" in err
 

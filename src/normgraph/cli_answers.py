@@ -285,16 +285,31 @@ def recommendations_cmd(
     _emit(["pillar", "document", "paragraph", "themes", "text"], out, fmt)
 
 
+#: the themes' names only (the ``themes`` query also counts every paragraph on each, which
+#: costs seconds on a large corpus)
+THEME_NAMES = """PREFIX ng: <https://w3id.org/normgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?theme ?label WHERE {
+  ?theme a ng:Theme .
+  { ?theme skos:prefLabel ?label } UNION { ?theme skos:altLabel ?label }
+}"""
+
+
 def _theme_key(store: Any, topic: str) -> str:
     """The key of the theme whose key, label or alternative label matches ``topic``."""
     import difflib
 
+    from .store import StoreError
+
     wanted = " ".join(topic.lower().replace("-", " ").split())
-    themes = _run(store, "themes").rows
+    try:
+        themes = store.select(THEME_NAMES).rows
+    except StoreError as exc:
+        fail(str(exc))
     names: dict[str, str] = {}
     for r in themes:
         key = _key(r["theme"])
-        for label in [key.replace("-", " "), r["label"], *(r.get("altLabels") or "").split("|")]:
+        for label in (key.replace("-", " "), r["label"]):
             if label:
                 names[" ".join(label.lower().replace("-", " ").split())] = key
     if wanted in names:
