@@ -290,6 +290,48 @@ def test_local_store_is_rebuilt_when_the_dump_changes(tmp_path: Path) -> None:
         "SELECT * WHERE { ?s ?p ?o }").rows) == 2
 
 
+def test_a_rebuild_of_the_local_store_says_so_on_a_terminal(tmp_path: Path) -> None:
+    """The first query on a dump loads it into the local store, which takes seconds on a
+    large corpus: on a terminal a spinner says why; a rebuilt store drops its old link
+    index; later calls are silent."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    dump = tmp_path / "g.ttl"
+    shutil.copy(DUMP, dump)
+    exe = Path(sys.executable).with_name("normgraph")
+    env = dict(os.environ, NORMGRAPH_CACHE=str(tmp_path / "cache"), TERM="xterm")
+
+    def run_on_a_terminal() -> tuple[str, str]:
+        master, slave = pty.openpty()
+        proc = subprocess.run([str(exe), "lineage", "80/16", "--dump", str(dump)],
+                              stdout=subprocess.PIPE, stderr=slave, env=env, text=True,
+                              timeout=60)
+        os.close(slave)
+        err = b""
+        try:
+            while chunk := os.read(master, 65536):
+                err += chunk
+        except OSError:  # the terminal is closed once read to the end
+            pass
+        os.close(master)
+        assert proc.returncode == 0
+        return proc.stdout, err.decode("utf-8", "replace")
+
+    out, err = run_on_a_terminal()
+    assert "A/RES/80/16" in out and "into the local store" in err
+    home = LocalStore(dump, cache=tmp_path / "cache").home
+    assert (home / "links.json").is_file()
+    assert run_on_a_terminal() == (out, "")
+    dump.write_text(dump.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    LocalStore(dump, cache=tmp_path / "cache").store()  # rebuilt by another command
+    assert not (home / "links.json").exists()
+    assert LocalStore(dump, cache=tmp_path / "cache").indexed() is False
+    assert run_on_a_terminal()[0] == out
+
+
 def canon(rows: list[dict]) -> list[str]:
     """Rows comparable across engines: GROUP_CONCAT order is unspecified, so its parts are
     compared as sets, and rows as a sorted list. Over nothing but unbound values Oxigraph

@@ -23,16 +23,32 @@ TimeoutOpt = typer.Option(30.0, "--timeout", help="Seconds to wait for a remote 
 FormatOpt = typer.Option("table", "--format", "-f", help=FORMAT_HELP)
 
 
-def _store(dump: Path | None, endpoint: str | None, timeout: float) -> Any:
+def _store(dump: Path | None, endpoint: str | None, timeout: float,
+           index: bool = False) -> Any:
+    """The store to query; a local one is built (and with ``index`` its link index made) now,
+    under a spinner on a terminal, so that errors surface here and the wait is explained."""
+    from contextlib import nullcontext
+
     from .store import StoreError, open_store
 
     try:
         store = open_store(dump, endpoint, timeout)
         if endpoint is None:
-            store.store()  # build or open the local store now, so errors surface here
+            ready = store.indexed() if index else store.fresh()
+            with nullcontext() if ready or not sys.stderr.isatty() else _spinner(
+                    f"loading {store.dump.name} into the local store (once per dump)"):
+                store.store()
+                if index:
+                    store.link_index()
         return store
     except StoreError as exc:
         fail(str(exc))
+
+
+def _spinner(message: str) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _run(store: Any, name: str, params: dict[str, str] | None = None) -> Any:
@@ -159,7 +175,7 @@ def lineage_cmd(
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
-    store = _store(dump, endpoint, timeout)
+    store = _store(dump, endpoint, timeout, index=True)
     full = _full_symbol(symbol, store)
     try:
         result = lineage(store, full, "down" if down else "up", depth, set(relation) or None)
@@ -189,7 +205,7 @@ def draw_cmd(
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png", "pdf", "dot", "gv"):
         fail(f"{output}: choose a .svg, .png, .pdf or .dot file", 2)
-    store = _store(dump, endpoint, timeout)
+    store = _store(dump, endpoint, timeout, index=True)
     full = _full_symbol(symbol, store)
     dot = to_dot(lineage(store, full, "down" if down else "up", depth))
     if suffix in ("dot", "gv"):

@@ -157,11 +157,16 @@ class LocalStore:
                     os.replace(old, trash)
                 os.replace(tmp / "db", old)
                 shutil.rmtree(trash, ignore_errors=True)
+                (self.home / "links.json").unlink(missing_ok=True)  # made from the old dump
                 stamp = self.home / "stamp.json.tmp"
                 stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
                 os.replace(stamp, self.home / "stamp.json")
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+    def indexed(self) -> bool:
+        """Whether the store and its link index are ready (no rebuild on the next call)."""
+        return self.fresh() and (self.home / "links.json").is_file()
 
     def link_index(self) -> dict[str, Any]:
         """The citation network as plain lists (``instruments``: symbol, type, date, title;
