@@ -2,7 +2,7 @@
 instrument facts that no source file states, each record with the source it comes from.
 
 The data lives in ``data/reference/*.yaml``; this module loads and checks it and offers the
-matchers the extractor uses to tag paragraphs (``themes_in``, ``norms_in``, ``match_pillar``).
+matchers the extractor uses to tag paragraphs (``tags_in``, ``match_pillar``).
 A new theme or cue phrase is a data change, never a code change.
 """
 
@@ -150,17 +150,10 @@ class ReferenceData:
                 out.append((c.notation, pat, _first_words(list(c.cues))))
         return out
 
-    def themes_in(self, text: str) -> list[str]:
-        """Keys of the themes whose label, alternative label or cue occurs in ``text``."""
-        return self.tags_in(text)[0]
-
-    def norms_in(self, text: str) -> list[str]:
-        """Notations ("13(f)") of the norms whose cue phrases ``text`` restates."""
-        return self.tags_in(text)[1]
-
     def tags_in(self, text: str) -> tuple[list[str], list[str]]:
-        """(theme keys, norm notations) that ``text`` names; a phrase is searched for only
-        when the text holds its first word (most paragraphs name few of them)."""
+        """(keys of the themes whose label, alternative label or cue occurs in ``text``,
+        notations ("13(f)") of the norms whose cue phrases it restates); a phrase is searched
+        for only when the text holds its first word (most paragraphs name few of them)."""
         t = _norm(text)
         words = set(_WORD.findall(t))
         return ([key for key, pat, first in self._theme_matchers
