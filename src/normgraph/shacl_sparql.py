@@ -258,20 +258,22 @@ class TurtleLoader:
     def feed(self, chunk: str) -> None:
         self._queue.put(chunk)
 
-    def close(self) -> None:
-        """Stop the loading thread and remove a temporary store (idempotent)."""
+    def _stop(self) -> None:
+        """End the pieces and wait for the loading thread (idempotent)."""
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
+
+    def close(self) -> None:
+        """Stop the loading thread and remove a temporary store (idempotent)."""
+        self._stop()
         if self._tmp is not None:
             self.store = None
             self._tmp.cleanup()
             self._tmp = None
 
     def finish(self, shapes: Graph | None = None) -> Report:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        self._stop()
         if self._error is not None:
             raise self._error
         return _run(self.store, shapes)
