@@ -184,13 +184,12 @@ class LocalStore:
             return index
         from .queries import get_query
 
-        store = self.store()  # rebuilt first if the dump changed
         index = {"fingerprint": fingerprint}
         for name, columns in (("instruments", ("symbol", "type", "date", "title")),
                               ("links", LINK_COLUMNS)):
+            # select() opens the store, rebuilding it first if the dump changed
             rows = self.select(get_query(name).text).rows
             index[name] = [[r.get(c) for c in columns] for r in rows]
-        del store
         tmp = self.home / f"links.json.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                        encoding="utf-8")
