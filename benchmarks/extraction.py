@@ -11,8 +11,14 @@ import sys
 from pathlib import Path
 
 from normgraph import api
-from normgraph.catalog import load_catalog
-from normgraph.evaluate import Score, expected_references, found_references, load_gold, score
+from normgraph.extract.evaluate import (
+    Score,
+    expected_references,
+    found_references,
+    load_gold,
+    score,
+)
+from normgraph.read.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -78,7 +78,7 @@ def child_rdflib(dump: Path, root_iri: str, theme_iri: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph, URIRef
 
-    from normgraph.queries import get_query
+    from normgraph.store.catalogue import get_query
 
     def step(name: str, fn) -> None:
         print(json.dumps({"start": name}), flush=True)
@@ -147,9 +147,9 @@ def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
     if build_only:
         return out
 
-    from normgraph.lineage import lineage
-    from normgraph.queries import get_query, run
-    from normgraph.store import LocalStore, Term, bind_values
+    from normgraph.answer.lineage import lineage
+    from normgraph.store.catalogue import get_query, run
+    from normgraph.store.triplestore import LocalStore, Term, bind_values
 
     cache = Path(tempfile.mkdtemp(prefix="ng-cache-"))
     store = LocalStore(dump, cache=cache)

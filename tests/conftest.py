@@ -88,7 +88,7 @@ def oxigraph(tmp_path_factory):
     one .ci/run started (NORMGRAPH_TEST_OXIGRAPH), else one started here and stopped after."""
     import os
 
-    from normgraph.store import push
+    from normgraph.store.triplestore import push
 
     url = os.environ.get("NORMGRAPH_TEST_OXIGRAPH")
     proc = None

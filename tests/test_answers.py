@@ -13,10 +13,11 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
+from normgraph.answer.lineage import lineage
 from normgraph.cli import app
-from normgraph.lineage import lineage
-from normgraph.queries import ParameterError, bind, get_query, load_queries, run
-from normgraph.store import LocalStore, RemoteStore, Term, bind_values
+from normgraph.store.catalogue import ParameterError, bind, get_query, load_queries, run
+from normgraph.store.terms import Term, bind_values
+from normgraph.store.triplestore import LocalStore, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DUMP = ROOT / "data" / "normgraph.ttl"

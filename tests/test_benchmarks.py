@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from normgraph import api
-from normgraph.lineage import lineage
-from normgraph.store import LocalStore
+from normgraph.answer.lineage import lineage
+from normgraph.store.triplestore import LocalStore
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCH))

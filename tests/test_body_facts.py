@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
-from normgraph.vocab import ELI, NG, body_iri, instrument_iri
+from normgraph.graph.vocab import ELI, NG, body_iri, instrument_iri
 
 
 def _para(file_slug: str, number: str) -> URIRef:

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from normgraph import api
-from normgraph.vocab import CITO, ELI, NG, instrument_iri
+from normgraph.graph.vocab import CITO, ELI, NG, instrument_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,7 +92,7 @@ def test_rapper_reads_the_same_number_of_triples(tmp_path: Path) -> None:
 
 
 def test_exports_are_isomorphic(tmp_path: Path) -> None:
-    from normgraph.dump import serialize
+    from normgraph.graph.dump import serialize
 
     g = api.load_graph(ROOT / "data" / "normgraph.ttl")
     for fmt, parser in (("nt", "nt"), ("jsonld", "json-ld"), ("trig", "trig"), ("ttl", "turtle")):

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from normgraph.dump import serialize
+from normgraph.graph.dump import serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 DUMP = ROOT / "data" / "normgraph.ttl"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from normgraph import api
-from normgraph.catalog import load_catalog
-from normgraph.evaluate import expected_references, found_references, load_gold, score
-from normgraph.extract import relation_at
+from normgraph.extract.evaluate import expected_references, found_references, load_gold, score
+from normgraph.extract.records import relation_at
+from normgraph.read.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.yaml"))
@@ -66,7 +66,7 @@ def test_report_paragraphs_recommendations_principles(extractions) -> None:
     recs = {p.number for p in e.paragraphs if p.role == "recommendation"}
     expected = {str(n) for ns in gold["recommendations"].values() for n in ns}
     assert recs == expected
-    from normgraph.reference import load_reference
+    from normgraph.graph.reference import load_reference
 
     ref = load_reference()
     for heading, numbers in gold["recommendations"].items():
@@ -167,7 +167,7 @@ def test_ingest_a_new_resolution(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "data" / "sources").glob("*.txt")))
 def test_each_paragraph_span_points_at_its_text_in_the_source(name: str, extractions) -> None:
-    from normgraph.readers import decode
+    from normgraph.read.readers import decode
 
     raw, _ = decode((ROOT / "data" / "sources" / name).read_bytes())
     for p in extractions[name].paragraphs:

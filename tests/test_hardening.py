@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from normgraph import api
 from normgraph.cli import app
-from normgraph.readers import MAX_BYTES, ReadError, read_bytes
+from normgraph.read.readers import MAX_BYTES, ReadError, read_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -71,7 +71,7 @@ def test_other_encodings_are_decoded(encoding: str, bom: bytes) -> None:
     text = "The General Assembly,\n\nRecalling its resolution 75/240 on the café,\n"
     doc = read_bytes(bom + text.encode(encoding), "x.txt")
     assert "café" in doc.text
-    from normgraph.extract import extract
+    from normgraph.extract.records import extract
 
     e = extract(doc)
     assert [(r.symbol, r.relation) for r in e.references] == [("A/RES/75/240", "recalls")]
@@ -115,7 +115,7 @@ def test_a_document_citing_itself(project: Path) -> None:
     [line] = [ln for ln in _stderr_lines(result) if "self.txt" in ln]
     assert "cites its own symbol A/RES/99/8" in line
     g = api.load_graph(project / "data" / "normgraph.ttl")
-    from normgraph.vocab import ELI, instrument_iri
+    from normgraph.graph.vocab import ELI, instrument_iri
 
     me = instrument_iri("A/RES/99/8")
     assert (me, ELI.cites, me) not in g

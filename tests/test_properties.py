@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normgraph.queries import ParameterError, get_query, term_for
-from normgraph.readers import ReadError, read_bytes
-from normgraph.symbols import SymbolError, parse, scan
+from normgraph.read.readers import ReadError, read_bytes
+from normgraph.read.symbols import SymbolError, parse, scan
+from normgraph.store.catalogue import ParameterError, get_query, term_for
 
 sessions = st.integers(1, 99)
 numbers = st.integers(1, 999)

@@ -13,10 +13,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 from typer.testing import CliRunner
 
+from normgraph.check.shacl_sparql import validate_triples
+from normgraph.check.validate import validate_graph
 from normgraph.cli import app
-from normgraph.shacl_sparql import validate_triples
-from normgraph.validate import validate_graph
-from normgraph.vocab import NG, dataset_iri, instrument_iri
+from normgraph.graph.vocab import NG, dataset_iri, instrument_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 DUMP = ROOT / "data" / "normgraph.ttl"

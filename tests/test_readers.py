@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normgraph.readers import ReadError, read, read_bytes
+from normgraph.read.readers import ReadError, read, read_bytes
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
 

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from conftest import start_oxigraph
 from normgraph.cli import app
-from normgraph.store import RemoteStore, StoreError, Term, push
+from normgraph.store.terms import StoreError, Term
+from normgraph.store.triplestore import RemoteStore, push
 
 ROOT = Path(__file__).resolve().parents[1]
 DUMP = ROOT / "data" / "normgraph.ttl"

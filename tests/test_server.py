@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import _free_port
-from normgraph.vocab import NG, instrument_iri
+from normgraph.graph.vocab import NG, instrument_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 DUMP = ROOT / "data" / "normgraph.ttl"

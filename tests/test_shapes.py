@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from normgraph import api
-from normgraph.validate import Report, load_ontology, load_shapes, validate_graph
+from normgraph.check.validate import Report, load_ontology, load_shapes, validate_graph
 
 SHAPES_DIR = Path(__file__).parent / "shapes"
 BASE = "https://w3id.org/normgraph/"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normgraph.symbols import SymbolError, is_symbol, parse, scan
+from normgraph.read.symbols import SymbolError, is_symbol, parse, scan
 
 
 @pytest.mark.parametrize(

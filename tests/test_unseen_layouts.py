@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from normgraph import api
-from normgraph.symbols import scan
+from normgraph.read.symbols import scan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "synthetic_resolution.txt"
 
@@ -48,7 +48,7 @@ def test_addenda_after_a_symbol_are_documents_too() -> None:
 
 
 def test_a_report_masthead_gives_its_symbol_and_report_grammar() -> None:
-    from normgraph.reference import load_reference
+    from normgraph.graph.reference import load_reference
 
     [e], _ = api.ingest([FIXTURE.with_name("synthetic_report.txt")], load_reference())
     assert (e.symbol, e.kind) == ("A/70/174", "report")

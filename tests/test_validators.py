@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from normgraph import api, shacl_sparql
-from normgraph.shacl_sparql import (
+from normgraph import api
+from normgraph.check import shacl_sparql
+from normgraph.check.shacl_sparql import (
     TurtleLoader,
     UnsupportedShape,
     compile_shapes,
     validate_triples,
 )
-from normgraph.validate import validate_graph
+from normgraph.check.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPHS = sorted((ROOT / "tests" / "shapes").glob("*.ttl")) + [ROOT / "data" / "normgraph.ttl"]

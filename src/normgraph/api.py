@@ -1,6 +1,13 @@
-"""The library API: what the CLI calls, and what a notebook can call too.
+"""The library API: the one face of normgraph, for the CLI, the web layer and notebooks.
+
+Every stage's public functions are reached from here, so a caller needs no knowledge of the
+package layout (read, extract, graph, check, store, pipeline, answer). Names are resolved on
+first use (PEP 562), so ``from normgraph import api`` stays cheap: a query command that never
+builds a graph never imports rdflib.
 
 >>> from normgraph import api
+>>> api.parse_symbol("80/16").symbol
+'A/RES/80/16'
 >>> result = api.build(write=False)            # doctest: +SKIP
 >>> result.report.conforms                      # doctest: +SKIP
 True
@@ -8,468 +15,220 @@ True
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from contextlib import nullcontext
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+if TYPE_CHECKING:
+    from .answer.inspect import (
+        UnknownSymbol,
+        instrument,
+        known_symbols,
+        load_graph,
+        resolve_symbol,
+        stats,
+        validate_file,
+    )
+    from .answer.lineage import (
+        FORMATS as LINEAGE_FORMATS,
+    )
+    from .answer.lineage import (
+        Lineage,
+        lineage,
+    )
+    from .answer.lineage import (
+        render as render_lineage,
+    )
+    from .answer.lineage import (
+        to_dot as lineage_dot,
+    )
+    from .answer.network import influence, shortest_chain
+    from .answer.render import ROW_FORMATS, render_rows, shorten
+    from .check.validate import Report, validate_graph
+    from .config import base
+    from .extract.records import extract
+    from .graph.builder import GraphInput, build_dataset
+    from .graph.dump import FORMATS as DUMP_FORMATS
+    from .graph.dump import serialize, to_turtle, write_atomic
+    from .graph.reference import ReferenceError as ReferenceDataError
+    from .graph.reference import load_reference
+    from .graph.vocab import CITO, ELI, NG, RELATION_BY_PROPERTY, instrument_iri
+    from .model import Document, Extraction, Reference
+    from .pipeline.build import (
+        DUMP_HEADER,
+        BuildResult,
+        FileError,
+        build,
+        extraction_json,
+        ingest,
+        read_document,
+        read_documents,
+    )
+    from .read.catalog import CatalogError, load_catalog
+    from .read.readers import ReadError
+    from .read.symbols import Symbol, SymbolError
+    from .read.symbols import parse as parse_symbol
+    from .resources import Paths, default_dump, default_root
+    from .store.catalogue import ParameterError, get_query, load_queries
+    from .store.catalogue import run as run_query
+    from .store.release import diff, export_all, render_diff
+    from .store.terms import Result, StoreError, Term
+    from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
-from . import __version__
-from .catalog import CatalogEntry, load_catalog
-from .dump import AtomicFile, prefix_lines, to_turtle, turtle_chunks, write_atomic
-from .extract import extract
-from .graph import GraphInput, assemble, to_dataset
-from .model import Document, Extraction
-from .readers import ReadError, read_bytes, read_file
-from .reference import load_reference
-from .resources import default_root
-from .symbols import Symbol, SymbolError, parse
-from .validate import Report, validate_graph
-from .vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
+#: public name -> (module under normgraph, attribute)
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "Paths": ("resources", "Paths"),
+    "default_dump": ("resources", "default_dump"),
+    "default_root": ("resources", "default_root"),
+    "base": ("config", "base"),
+    "Document": ("model", "Document"),
+    "Extraction": ("model", "Extraction"),
+    "Reference": ("model", "Reference"),
+    "Symbol": ("read.symbols", "Symbol"),
+    "SymbolError": ("read.symbols", "SymbolError"),
+    "parse_symbol": ("read.symbols", "parse"),
+    "ReadError": ("read.readers", "ReadError"),
+    "CatalogError": ("read.catalog", "CatalogError"),
+    "load_catalog": ("read.catalog", "load_catalog"),
+    "extract": ("extract.records", "extract"),
+    "ReferenceDataError": ("graph.reference", "ReferenceError"),
+    "load_reference": ("graph.reference", "load_reference"),
+    "GraphInput": ("graph.builder", "GraphInput"),
+    "build_dataset": ("graph.builder", "build_dataset"),
+    "CITO": ("graph.vocab", "CITO"),
+    "ELI": ("graph.vocab", "ELI"),
+    "NG": ("graph.vocab", "NG"),
+    "RELATION_BY_PROPERTY": ("graph.vocab", "RELATION_BY_PROPERTY"),
+    "instrument_iri": ("graph.vocab", "instrument_iri"),
+    "DUMP_FORMATS": ("graph.dump", "FORMATS"),
+    "serialize": ("graph.dump", "serialize"),
+    "to_turtle": ("graph.dump", "to_turtle"),
+    "write_atomic": ("graph.dump", "write_atomic"),
+    "Report": ("check.validate", "Report"),
+    "validate_graph": ("check.validate", "validate_graph"),
+    "StoreError": ("store.terms", "StoreError"),
+    "Term": ("store.terms", "Term"),
+    "Result": ("store.terms", "Result"),
+    "LocalStore": ("store.triplestore", "LocalStore"),
+    "RemoteStore": ("store.triplestore", "RemoteStore"),
+    "open_store": ("store.triplestore", "open_store"),
+    "push": ("store.triplestore", "push"),
+    "is_update": ("store.triplestore", "is_update"),
+    "ParameterError": ("store.catalogue", "ParameterError"),
+    "load_queries": ("store.catalogue", "load_queries"),
+    "get_query": ("store.catalogue", "get_query"),
+    "run_query": ("store.catalogue", "run"),
+    "export_all": ("store.release", "export_all"),
+    "diff": ("store.release", "diff"),
+    "render_diff": ("store.release", "render_diff"),
+    "DUMP_HEADER": ("pipeline.build", "DUMP_HEADER"),
+    "FileError": ("pipeline.build", "FileError"),
+    "BuildResult": ("pipeline.build", "BuildResult"),
+    "read_document": ("pipeline.build", "read_document"),
+    "read_documents": ("pipeline.build", "read_documents"),
+    "ingest": ("pipeline.build", "ingest"),
+    "build": ("pipeline.build", "build"),
+    "extraction_json": ("pipeline.build", "extraction_json"),
+    "load_graph": ("answer.inspect", "load_graph"),
+    "validate_file": ("answer.inspect", "validate_file"),
+    "stats": ("answer.inspect", "stats"),
+    "UnknownSymbol": ("answer.inspect", "UnknownSymbol"),
+    "known_symbols": ("answer.inspect", "known_symbols"),
+    "resolve_symbol": ("answer.inspect", "resolve_symbol"),
+    "instrument": ("answer.inspect", "instrument"),
+    "Lineage": ("answer.lineage", "Lineage"),
+    "lineage": ("answer.lineage", "lineage"),
+    "LINEAGE_FORMATS": ("answer.lineage", "FORMATS"),
+    "render_lineage": ("answer.lineage", "render"),
+    "lineage_dot": ("answer.lineage", "to_dot"),
+    "shortest_chain": ("answer.network", "shortest_chain"),
+    "influence": ("answer.network", "influence"),
+    "ROW_FORMATS": ("answer.render", "ROW_FORMATS"),
+    "render_rows": ("answer.render", "render_rows"),
+    "shorten": ("answer.render", "shorten"),
+}
 
 __all__ = [
-    "Paths",
-    "FileError",
+    "DUMP_HEADER",
     "BuildResult",
-    "read_documents",
-    "ingest",
-    "build",
-    "load_graph",
-    "validate_file",
-    "stats",
-    "resolve_symbol",
-    "extraction_json",
+    "CITO",
+    "CatalogError",
+    "DUMP_FORMATS",
+    "Document",
+    "ELI",
+    "Extraction",
+    "FileError",
+    "GraphInput",
+    "LINEAGE_FORMATS",
+    "Lineage",
+    "LocalStore",
+    "NG",
+    "ParameterError",
+    "Paths",
+    "RELATION_BY_PROPERTY",
+    "ROW_FORMATS",
+    "ReadError",
+    "Reference",
+    "ReferenceDataError",
+    "RemoteStore",
+    "Report",
+    "Result",
+    "StoreError",
+    "Symbol",
+    "SymbolError",
+    "Term",
     "UnknownSymbol",
+    "base",
+    "build",
+    "build_dataset",
+    "default_dump",
+    "default_root",
+    "diff",
+    "export_all",
+    "extract",
+    "extraction_json",
+    "get_query",
+    "influence",
+    "ingest",
+    "instrument",
+    "instrument_iri",
+    "is_update",
+    "known_symbols",
+    "lineage",
+    "lineage_dot",
+    "load_catalog",
+    "load_graph",
+    "load_queries",
+    "load_reference",
+    "open_store",
+    "parse_symbol",
+    "push",
+    "read_document",
+    "read_documents",
+    "render_diff",
+    "render_lineage",
+    "render_rows",
+    "resolve_symbol",
+    "run_query",
+    "serialize",
+    "shorten",
+    "shortest_chain",
+    "stats",
+    "to_turtle",
+    "validate_file",
+    "validate_graph",
+    "write_atomic",
 ]
 
-DUMP_HEADER = (
-    "# normgraph: the UN cyber-norms instruments as RDF.\n"
-    "# Generated by `normgraph build` from data/sources, data/catalog.yaml and data/reference;\n"
-    "# do not edit by hand. Licence of the data: CC BY 4.0.\n"
-)
 
-
-@dataclass(frozen=True)
-class Paths:
-    """Where a build reads and writes. ``Paths.default()`` is the working folder when it holds
-    ``data/sources``, else the repository normgraph runs from."""
-
-    root: Path
-
-    @classmethod
-    def default(cls) -> Paths:
-        return cls(default_root())
-
-    @property
-    def sources(self) -> Path:
-        return self.root / "data" / "sources"
-
-    @property
-    def catalog(self) -> Path:
-        return self.root / "data" / "catalog.yaml"
-
-    @property
-    def reference(self) -> Path:
-        return self.root / "data" / "reference"
-
-    @property
-    def dump(self) -> Path:
-        return self.root / "data" / "normgraph.ttl"
-
-
-@dataclass(frozen=True)
-class FileError:
-    """A file that could not be used, with a one-line reason."""
-
-    file: str
-    message: str
-
-    def line(self) -> str:
-        return f"{self.file}: {self.message}"
-
-
-@dataclass
-class BuildResult:
-    extractions: list[Extraction]
-    named: dict[URIRef, set[tuple[Any, Any, Any]]]
-    report: Report
-    errors: list[FileError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    written: Path | None = None
-    #: seconds spent in each stage: read, extract, graph, validate, write
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.report.conforms and not self.errors
-
-    @cached_property
-    def triples(self) -> set[tuple[Any, Any, Any]]:
-        """Every triple of the graph (the union of the named graphs)."""
-        out: set[tuple[Any, Any, Any]] = set()
-        for triples in self.named.values():
-            out |= triples
-        return out
-
-    @cached_property
-    def graph(self) -> Graph:
-        """The graph as an rdflib Graph (built on first use)."""
-        g = Graph()
-        for t in self.triples:
-            g.add(t)
-        return g
-
-    @cached_property
-    def dataset(self) -> Dataset:
-        """One named graph per source file, plus 'reference' and 'ontology'."""
-        return to_dataset(self.named)
-
-
-def _apply_catalog(doc: Document, entry: CatalogEntry | None) -> None:
-    if entry is None:
-        return
-    if entry.symbol:
-        doc.metadata["symbol"] = entry.symbol
-    if entry.kind in ("resolution", "decision", "report"):
-        doc.metadata["kind"] = entry.kind
-    if entry.title and not doc.metadata.get("title"):
-        doc.metadata["title"] = entry.title
-    if entry.date and not doc.metadata.get("date"):
-        doc.metadata["date"] = entry.date
-
-
-def read_document(path: Path, catalog: dict[str, CatalogEntry] | None = None,
-                  ) -> tuple[Document, str]:
-    """One file as a :class:`Document` (with what the catalog says of it), and the SHA-256
-    of its bytes as received. Raises :class:`ReadError` with a one-line reason."""
-    data = read_file(path)
-    doc = read_bytes(data, path.name, str(path))
-    _apply_catalog(doc, (catalog or {}).get(path.name))
-    return doc, hashlib.sha256(data).hexdigest()
-
-
-class _Claims:
-    """Which file claimed which symbol first (files are taken in name order)."""
-
-    def __init__(self) -> None:
-        self.claimed: dict[str, str] = {}
-
-    def error(self, doc: Document) -> FileError | None:
-        symbol = doc.metadata.get("symbol")
-        if not symbol:
-            return None
-        if symbol in self.claimed:
-            return FileError(doc.path, f"claims symbol {symbol}, already claimed by "
-                                       f"{self.claimed[symbol]}; skipped")
-        self.claimed[symbol] = doc.path
-        return None
-
-
-def read_documents(paths: list[Path], catalog: dict[str, CatalogEntry] | None = None,
-                   ) -> tuple[list[tuple[Document, str]], list[FileError]]:
-    """Read every file, in name order: (document, SHA-256 of its bytes) for each file that
-    could be used; a file that cannot be read, or that claims a symbol another file already
-    claimed, becomes a :class:`FileError` and the others go on."""
-    docs: list[tuple[Document, str]] = []
-    errors: list[FileError] = []
-    claims = _Claims()
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            doc, digest = read_document(path, catalog)
-        except ReadError as exc:
-            errors.append(FileError(str(path), str(exc)))
-            continue
-        duplicate = claims.error(doc)
-        if duplicate:
-            errors.append(duplicate)
-            continue
-        docs.append((doc, digest))
-    return docs, errors
-
-
-def ingest(paths: list[Path], reference: Any | None = None,
-           catalog: dict[str, CatalogEntry] | None = None,
-           ) -> tuple[list[Extraction], list[FileError]]:
-    """Read and extract any files (not only data/sources)."""
-    reference = reference if reference is not None else load_reference()
-    docs, errors = read_documents(paths, catalog)
-    return [extract(doc, reference) for doc, _ in docs], errors
-
-
-#: graphs larger than this are validated by the SPARQL compilation of the shapes on Oxigraph
-#: (normgraph.shacl_sparql) rather than by pySHACL; both give the same findings
-PYSHACL_LIMIT = 50_000
-#: corpora larger than this are extracted in parallel worker processes
-PARALLEL_FROM = 400
-
-
-_SHARED: tuple[list[Path], dict[str, CatalogEntry], Any] = ([], {}, None)
-
-
-def _read_and_extract(index: int
-                      ) -> tuple[Document | None, str, Extraction | None, float, float]:
-    """Read and extract file ``index`` of the list a forked worker inherited (or this process
-    holds): (document, digest, extraction, seconds reading, seconds extracting), or (None,
-    the one-line reason, None, seconds, 0)."""
-    import time
-
-    paths, catalog, reference = _SHARED
-    start = time.perf_counter()
+def __getattr__(name: str) -> Any:
     try:
-        doc, digest = read_document(paths[index], catalog)
-    except ReadError as exc:
-        return None, str(exc), None, time.perf_counter() - start, 0.0
-    read = time.perf_counter()
-    extraction = extract(doc, reference)
-    return doc, digest, extraction, read - start, time.perf_counter() - read
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'normgraph.api' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"normgraph.{module}"), attribute)
+    globals()[name] = value
+    return value
 
 
-def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], reference: Any,
-                          progress: Any, spent: dict[str, float] | None = None,
-                          ) -> tuple[list[tuple[Extraction, str]], list[FileError]]:
-    """Every file read and extracted (in worker processes for large corpora), in name order;
-    files that cannot be read, or that claim a symbol an earlier file claimed, are errors.
-    ``spent`` receives the seconds spent reading and extracting, summed over the files."""
-    import multiprocessing
-    import os
-
-    global _SHARED
-    paths = sorted(paths, key=lambda p: p.name)
-    workers = min(os.cpu_count() or 1, 8)
-    parallel = len(paths) >= PARALLEL_FROM and workers >= 2 and \
-        "fork" in multiprocessing.get_all_start_methods()
-    _SHARED = (paths, catalog, reference)  # inherited by forked workers, never pickled
-    out: list[tuple[Extraction, str]] = []
-    errors: list[FileError] = []
-    claims = _Claims()
-    try:
-        with (multiprocessing.get_context("fork").Pool(workers) if parallel
-              else nullcontext(None)) as pool:
-            results = pool.imap(_read_and_extract, range(len(paths)),
-                                chunksize=max(1, len(paths) // (workers * 16))) \
-                if pool else map(_read_and_extract, range(len(paths)))
-            for path, result in zip(paths, results, strict=True):
-                doc, digest, extraction, reading, extracting = result
-                progress("extract", 1)
-                if spent is not None:
-                    spent["read"] = spent.get("read", 0.0) + reading
-                    spent["extract"] = spent.get("extract", 0.0) + extracting
-                if doc is None or extraction is None:
-                    errors.append(FileError(str(path), digest))
-                    continue
-                duplicate = claims.error(doc)
-                if duplicate:
-                    errors.append(duplicate)
-                    continue
-                out.append((extraction, digest))
-    finally:
-        _SHARED = ([], {}, None)
-    return out, errors
-
-
-def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None:
-    return None
-
-
-def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
-          files: list[Path] | None = None, out: Path | None = None,
-          validator: str = "auto", progress: Any = None) -> BuildResult:
-    """The whole pass: read the sources, extract, build the graph, validate, and (when it
-    conforms, and with ``strict`` has no warnings or errors either) write the dump atomically.
-
-    ``validator``: "pyshacl", "oxigraph" (the shapes compiled to SPARQL) or "auto" (pySHACL up
-    to :data:`PYSHACL_LIMIT` triples). ``progress(stage, advance, total)`` is told how far
-    each stage got (the CLI draws bars with it)."""
-    import time
-
-    progress = progress or _no_progress
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 3)
-        clock = now
-
-    paths = paths or Paths.default()
-    catalog = load_catalog(paths.catalog)
-    reference = load_reference(paths.reference if paths.reference.is_dir() else None)
-    if files is None:
-        files = sorted(p for p in paths.sources.iterdir() if not p.name.startswith(".")) \
-            if paths.sources.is_dir() else []
-    progress("extract", 0, len(files))
-    spent: dict[str, float] = {}
-    done, errors = _read_and_extract_all(files, catalog, reference, progress, spent)
-    extractions = [e for e, _ in done]
-    lap("extract")
-    # reading and extraction run together (in workers for large corpora): their wall time is
-    # shared out in proportion to the time each took
-    both = timings.pop("extract")
-    share = spent.get("read", 0.0) / ((spent.get("read", 0.0) + spent.get("extract", 0.0))
-                                      or 1.0)
-    timings["read"] = round(both * share, 3)
-    timings["extract"] = round(both - timings["read"], 3)
-    warnings: list[str] = []
-    for e in extractions:
-        warnings.extend(f"{e.document.path}: {note}" for note in e.document.notes)
-        warnings.extend(f"{e.document.path}: {w}" for w in e.warnings)
-    progress("graph", 0, None)
-    data = GraphInput(extractions, reference, catalog,
-                      {e.document.name: digest for e, digest in done})
-    built = assemble(data)
-    warnings.extend(built.warnings)
-    result = BuildResult(extractions, built.named, Report(), errors, warnings)
-    result.triples = triples = built.triples
-    lap("graph")
-    progress("validate", 0, None)
-    engine = validator if validator != "auto" else (
-        "pyshacl" if len(triples) <= PYSHACL_LIMIT else "oxigraph")
-    target = out or paths.dump
-
-    def may_write() -> bool:
-        report = result.report
-        return write and report.conforms and not (
-            strict and (warnings or report.warnings or errors))
-
-    if engine == "pyshacl":
-        result.report = validate_graph(result.graph)
-        lap("validate")
-        if may_write():
-            progress("write", 0, None)
-            write_atomic(target, to_turtle(triples, header=DUMP_HEADER))
-            result.written = target
-    elif engine == "oxigraph":
-        # the dump is written to a temporary file while Oxigraph loads the same text on another
-        # thread; validation then runs on Oxigraph, and the file is moved into place only if
-        # the graph conforms
-        from .shacl_sparql import TurtleLoader
-
-        head = prefix_lines()
-        loader = TurtleLoader(head, size=len(triples))
-        with (AtomicFile(target) if write else nullcontext(None)) as sink:
-            try:
-                if sink:
-                    sink.write(DUMP_HEADER + head + "\n")
-                for chunk in turtle_chunks(triples):
-                    loader.feed(chunk)
-                    if sink:
-                        sink.write(chunk)
-                lap("write")
-                result.report = loader.finish()
-            finally:
-                loader.close()
-            lap("validate")
-            if sink and may_write():
-                sink.commit()
-                result.written = target
-    else:
-        raise ValueError(f"unknown validator {validator!r}")
-    timings["write"] = round(timings.get("write", 0.0) + time.perf_counter() - clock, 3)
-    result.timings = timings
-    return result
-
-
-def extraction_json(e: Extraction) -> dict[str, Any]:
-    """The stable JSON form of one extraction (``normgraph ingest --format json``)."""
-    return {
-        "file": e.document.path,
-        "symbol": e.symbol,
-        "type": e.kind,
-        "title": e.title,
-        "date": e.date,
-        "references": [
-            {"symbol": r.symbol, "relation": r.relation, "paragraph": r.paragraph,
-             "date": r.date}
-            for r in e.references
-        ],
-    }
-
-
-def load_graph(path: Path | None = None) -> Graph:
-    """The shipped dump (or ``path``) as an rdflib Graph."""
-    target = path or Paths.default().dump
-    return Graph().parse(target, format="turtle")
-
-
-def validate_file(path: Path) -> Report:
-    """Validate a Turtle file against the shapes."""
-    return validate_graph(Graph().parse(path, format="turtle"))
-
-
-def stats(graph: Graph) -> dict[str, dict[str, int]]:
-    """Counts per class and per relation."""
-    classes = Counter(str(o) for o in graph.objects(None, RDF.type))
-    relations = Counter(RELATION_BY_PROPERTY[p] for _, p, _ in graph
-                        if p in RELATION_BY_PROPERTY)
-    return {"classes": dict(sorted(classes.items())), "relations": dict(sorted(relations.items())),
-            "total": {"triples": len(graph)}}
-
-
-class UnknownSymbol(LookupError):
-    """A symbol the graph does not hold; ``nearest`` are the closest known symbols."""
-
-    def __init__(self, text: str, nearest: list[str]):
-        hint = f"; nearest known: {', '.join(nearest)}" if nearest else ""
-        super().__init__(f"unknown symbol {text!r}{hint}")
-        self.nearest = nearest
-
-
-def known_symbols(graph: Graph) -> list[str]:
-    return sorted(str(o) for o in graph.objects(None, ELI.id_local))
-
-
-def resolve_symbol(text: str, graph: Graph) -> str:
-    """A symbol as a user types it ('80/16', 'A/RES/80/16', 'a/res/80/16', '77/512') ->
-    the canonical symbol the graph holds. Raises SymbolError (malformed) or UnknownSymbol."""
-    known = set(known_symbols(graph))
-    candidates: list[Symbol] = [parse(text)]
-    try:
-        candidates.append(parse(text, series="decision"))
-    except SymbolError:
-        pass
-    for c in candidates:
-        if c.symbol in known:
-            return c.symbol
-    import difflib
-
-    nearest = difflib.get_close_matches(candidates[0].symbol, sorted(known), n=3, cutoff=0.6)
-    raise UnknownSymbol(text, nearest)
-
-
-def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
-    """Everything the graph holds about one instrument, as plain values."""
-    iri = instrument_iri(symbol)
-    props: dict[str, list[str]] = {}
-    for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
-        if p in RELATION_BY_PROPERTY or p in (ELI.has_part, ELI.cites, ELI.based_on):
-            continue  # links are listed under "cites", parts under "paragraphs"
-        props.setdefault(graph.namespace_manager.normalizeUri(p), []).append(str(o))
-    cites = [
-        {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(o, ELI.id_local) or o)}
-        for p, o in graph.predicate_objects(iri) if p in RELATION_BY_PROPERTY
-    ]
-    cited_by = [
-        {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(s, ELI.id_local) or s)}
-        for s, p in graph.subject_predicates(iri) if p in RELATION_BY_PROPERTY
-    ]
-    paragraphs = sorted(
-        ((int(graph.value(pp, NG.ordinal) or 0), str(graph.value(pp, ELI.number)))
-         for pp in graph.objects(iri, ELI.has_part)),
-    )
-    return {
-        "symbol": symbol,
-        "iri": str(iri),
-        "properties": props,
-        "cites": sorted(cites, key=lambda c: (c["relation"], c["symbol"])),
-        "cited_by": sorted(cited_by, key=lambda c: (c["relation"], c["symbol"])),
-        "paragraphs": [n for _, n in paragraphs],
-    }
-
-
-_ = (URIRef, __version__)
+def __dir__() -> list[str]:
+    return sorted(__all__)

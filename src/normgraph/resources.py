@@ -6,6 +6,7 @@ installed wheel from ``normgraph/_resources`` (force-included by pyproject.toml)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -54,3 +55,31 @@ def default_dump() -> Path:
     if not local.exists() and packaged.exists():
         return packaged
     return local
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a build reads and writes. ``Paths.default()`` is the working folder when it holds
+    ``data/sources``, else the repository normgraph runs from."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        return cls(default_root())
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "data" / "sources"
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "data" / "catalog.yaml"
+
+    @property
+    def reference(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def dump(self) -> Path:
+        return self.root / "data" / "normgraph.ttl"

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from .cli import app, fail
+from .app import app, fail
 
 FORMAT_HELP = "table, csv, tsv, json or md"
 DumpOpt = typer.Option(None, "--dump", help="Turtle dump to query (default: data/normgraph.ttl).")
@@ -29,7 +29,7 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
     under a spinner on a terminal, so that errors surface here and the wait is explained."""
     from contextlib import nullcontext
 
-    from .store import StoreError, open_store
+    from ..api import StoreError, open_store
 
     try:
         store = open_store(dump, endpoint, timeout)
@@ -52,8 +52,8 @@ def _spinner(message: str) -> Any:
 
 
 def _run(store: Any, name: str, params: dict[str, str] | None = None) -> Any:
-    from .queries import ParameterError, run
-    from .store import StoreError
+    from ..api import ParameterError, StoreError
+    from ..api import run_query as run
 
     try:
         return run(store, name, params)
@@ -64,7 +64,7 @@ def _run(store: Any, name: str, params: dict[str, str] | None = None) -> Any:
 
 
 def _emit(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
-    from .render import ROW_FORMATS, render_rows
+    from ..api import ROW_FORMATS, render_rows
 
     if fmt not in ROW_FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(ROW_FORMATS)}", 2)
@@ -76,7 +76,8 @@ def _full_symbol(text: str, store: Any) -> str:
     nearest known symbols."""
     import difflib
 
-    from .symbols import SymbolError, parse
+    from ..api import SymbolError
+    from ..api import parse_symbol as parse
 
     try:
         symbol = parse(text).symbol
@@ -100,7 +101,7 @@ def _key(result_iri: str | None) -> str:
 @app.command("queries")
 def list_queries(fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP)) -> None:
     """List the canned queries with their parameters."""
-    from .queries import load_queries
+    from ..api import load_queries
 
     rows = []
     for q in load_queries().values():
@@ -136,7 +137,7 @@ def sparql_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
-    from .store import StoreError, is_update
+    from ..api import StoreError, is_update
 
     if query.startswith("@"):
         try:
@@ -169,9 +170,9 @@ def lineage_cmd(
 ) -> None:
     """The chain of instruments an instrument builds on (or, with --down, that build on it),
     each link with its relation, date and the paragraph that states it."""
-    from .lineage import FORMATS, lineage, render
-    from .queries import ParameterError
-    from .store import StoreError
+    from ..api import LINEAGE_FORMATS as FORMATS
+    from ..api import ParameterError, StoreError, lineage
+    from ..api import render_lineage as render
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
@@ -199,8 +200,8 @@ def draw_cmd(
     import shutil
     import subprocess
 
-    from .dump import write_atomic
-    from .lineage import lineage, to_dot
+    from ..api import lineage, write_atomic
+    from ..api import lineage_dot as to_dot
 
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png", "pdf", "dot", "gv"):
@@ -232,7 +233,7 @@ def path_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """The shortest chain of references from one instrument up to another (networkx)."""
-    from .network import shortest_chain
+    from ..api import shortest_chain
 
     store = _store(dump, endpoint, timeout)
     a, b = _full_symbol(source, store), _full_symbol(target, store)
@@ -251,7 +252,7 @@ def central_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """The most influential instruments: those most built upon, directly or through others."""
-    from .network import influence
+    from ..api import influence
 
     store = _store(dump, endpoint, timeout)
     _emit(["symbol", "builds_on_it", "cited_by", "cites"], influence(store, top), fmt)
@@ -315,7 +316,7 @@ def _theme_key(store: Any, topic: str) -> str:
     """The key of the theme whose key, label or alternative label matches ``topic``."""
     import difflib
 
-    from .store import StoreError
+    from ..api import StoreError
 
     wanted = " ".join(topic.lower().replace("-", " ").split())
     try:
@@ -364,8 +365,7 @@ def push_cmd(
     timeout: float = typer.Option(60.0, "--timeout"),
 ) -> None:
     """Load the dump into a triple store (HTTP PUT: repeating a push cannot duplicate triples)."""
-    from .resources import default_dump
-    from .store import StoreError, push
+    from ..api import StoreError, default_dump, push
 
     target = dump or default_dump()
     try:

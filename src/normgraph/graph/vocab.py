@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from .config import DEFAULT_BASE, base  # noqa: F401  (part of this module's interface)
+from ..config import DEFAULT_BASE, base  # noqa: F401  (part of this module's interface)
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 CITO = Namespace("http://purl.org/spar/cito/")
@@ -140,7 +140,7 @@ def slug(text: str) -> str:
 
 
 def instrument_iri(symbol: str) -> URIRef:
-    """IRI of an instrument from its normalised symbol (see :mod:`normgraph.symbols`)."""
+    """IRI of an instrument from its normalised symbol (see :mod:`normgraph.read.symbols`)."""
     return mint(_base() + "id/" + symbol)
 
 

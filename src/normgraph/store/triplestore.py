@@ -23,11 +23,12 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import cache_dir
+from ..config import cache_dir
+from .catalogue import get_query
+from .terms import IRI, Result, StoreError, Term, bind_values
 
 __all__ = [
     "Term",
@@ -38,53 +39,6 @@ __all__ = [
     "open_store",
     "push",
 ]
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-class StoreError(RuntimeError):
-    """A store could not answer: one line for the user."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """An RDF term to bind to a query variable: an IRI, or a literal with a datatype."""
-
-    value: str
-    kind: str = "iri"  # "iri" | "literal"
-    datatype: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind == "iri" and not _IRI.fullmatch(self.value):
-            raise ValueError(f"not a valid IRI: {self.value[:80]!r}")
-        if self.kind not in ("iri", "literal"):
-            raise ValueError(f"unknown term kind {self.kind!r}")
-        if self.datatype is not None and not _IRI.fullmatch(self.datatype):
-            raise ValueError(f"not a valid datatype IRI: {self.datatype!r}")
-
-    def sparql(self) -> str:
-        """The term in SPARQL syntax (IRIs were validated; literals are escaped)."""
-        if self.kind == "iri":
-            return f"<{self.value}>"
-        escaped = (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                   .replace("\r", "\\r"))
-        return f'"{escaped}"' + (f"^^<{self.datatype}>" if self.datatype else "")
-
-
-# an absolute IRI without the characters SPARQL forbids inside <...>
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
-
-
-@dataclass
-class Result:
-    """Rows of a SELECT query: each value the IRI or the literal's lexical form, or None."""
-
-    columns: list[str]
-    rows: list[dict[str, str | None]] = field(default_factory=list)
-
-    def column(self, name: str) -> list[str | None]:
-        return [r.get(name) for r in self.rows]
-
 
 # -- the local store --------------------------------------------------------------------------
 
@@ -182,8 +136,6 @@ class LocalStore:
         if index is not None and index.get("fingerprint") == fingerprint:
             self._index = index
             return index
-        from .queries import get_query
-
         index = {"fingerprint": fingerprint}
         for name, columns in (("instruments", ("symbol", "type", "date", "title")),
                               ("links", LINK_COLUMNS)):
@@ -245,25 +197,6 @@ def is_update(query: str) -> bool:
     text = re.sub(r"(\"\"\"|\'\'\')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text,
                   flags=re.S)
     return _UPDATE_WORD.search(text) is not None
-
-
-def bind_values(query: str, params: dict[str, Term]) -> str:
-    """The query with a ``VALUES`` block for ``params`` at the start of its outermost group.
-    Values are serialised RDF terms (see :class:`Term`), never raw user text."""
-    if not params:
-        return query
-    for name in params:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"not a variable name: {name!r}")
-    names = sorted(params)
-    block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(params[n].sparql() for n in names) + ") } ")
-    m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
-    if m is None:
-        m = re.search(r"\{", query)
-    if m is None:
-        raise ValueError("the query has no group to bind parameters in")
-    return query[: m.end()] + block + query[m.end():]
 
 
 class RemoteStore:
@@ -342,7 +275,7 @@ def open_store(dump: Path | None = None, endpoint: str | None = None,
     if endpoint:
         return RemoteStore(endpoint, timeout)
     if dump is None:
-        from .resources import default_dump
+        from ..resources import default_dump
 
         dump = default_dump()
     return LocalStore(dump)
@@ -358,7 +291,7 @@ def push(dump: Path, endpoint: str, graph: str | None = None, timeout: float = 6
 
     if not re.match(r"https?://[^\s/]+", endpoint):
         raise StoreError(f"{endpoint!r} is not an http(s) Graph Store URL")
-    if graph is not None and not _IRI.fullmatch(graph):
+    if graph is not None and not IRI.fullmatch(graph):
         raise StoreError(f"{graph[:80]!r} is not a valid graph IRI")
     try:
         data = Path(dump).read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .cli import app, fail
+from .app import app, fail
 
 
 @app.command("release")
@@ -17,8 +17,8 @@ def release(
 ) -> None:
     """Build from the sources and write Turtle, N-Triples, JSON-LD and TriG (one named graph
     per source file) with SHA256SUMS (same as `export --all`)."""
-    from . import api
-    from .publish import export_all
+    from .. import api
+    from ..api import export_all
 
     paths = api.Paths(root) if root else api.Paths.default()
     if not paths.sources.is_dir():
@@ -44,7 +44,7 @@ def diff_cmd(
     """What changed between two dumps: instruments and links added or removed."""
     from rdflib import Graph
 
-    from .publish import diff, render_diff
+    from ..api import diff, render_diff
 
     if fmt not in ("md", "json"):
         fail(f"unknown format {fmt!r}; choose md or json", 2)
@@ -66,8 +66,8 @@ def site_cmd(
 ) -> None:
     """Write a static site: a page per instrument, norm, principle and theme, an index and a
     timeline, each resource also as .ttl and .jsonld beside its page."""
-    from .resources import default_dump
-    from .site import write_site
+    from ..api import default_dump
+    from ..web.site import write_site
 
     target = dump or default_dump()
     if not target.is_file():
@@ -90,8 +90,8 @@ def serve_cmd(
 ) -> None:
     """Serve the pages, each resource IRI with content negotiation (HTML, Turtle, JSON-LD,
     N-Triples), and a read-only SPARQL endpoint at /sparql."""
-    from .resources import default_dump
-    from .server import serve
+    from ..api import default_dump
+    from ..web.server import serve
 
     target = dump or default_dump()
     if not target.is_file():

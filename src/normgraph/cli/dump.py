@@ -1,4 +1,5 @@
-"""The ``normgraph`` command: a thin layer over :mod:`normgraph.api`.
+"""Commands that make, check, export and inspect the dump: build, ingest, validate, show,
+stats, export.
 
 Exit codes: 0 success; 1 the work failed (a file could not be read, the graph does not
 conform, an unknown symbol); 2 bad usage (a malformed symbol or parameter).
@@ -10,49 +11,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="normgraph: a knowledge graph of the UN cyber-norms instruments.",
-    pretty_exceptions_enable=False,
-)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr, then exit."""
-    typer.echo(f"normgraph: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _graph(dump: Path | None):
-    from . import api
-
-    target = dump or api.Paths.default().dump
-    if not target.exists():
-        fail(f"{target}: no dump here; run `normgraph build` first")
-    try:
-        return api.load_graph(target)
-    except Exception as exc:  # a parser error is one line for the user
-        fail(f"{target}: cannot be parsed as Turtle ({str(exc).splitlines()[0]})")
-
-
-def _symbol(text: str, graph) -> str:
-    from . import api
-    from .symbols import SymbolError
-
-    try:
-        return api.resolve_symbol(text, graph)
-    except SymbolError as exc:
-        fail(str(exc), 2)
-    except api.UnknownSymbol as exc:
-        fail(str(exc), 1)
-
-
-DumpOption = typer.Option(None, "--dump", help="Turtle dump to read (default: data/normgraph.ttl).")
+from .app import DumpOption, _graph, _symbol, app, fail
 
 
 class _Bars:
@@ -113,9 +76,8 @@ def build(
     root: Path | None = typer.Option(None, "--root", help="Project folder holding data/."),
 ) -> None:
     """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
-    from . import api
-    from .catalog import CatalogError
-    from .reference import ReferenceError as ReferenceDataError
+    from .. import api
+    from ..api import CatalogError, ReferenceDataError
 
     paths = api.Paths(root) if root else api.Paths.default()
     if root and not paths.sources.is_dir():
@@ -162,7 +124,7 @@ def validate(file: Path | None = typer.Argument(None, help="Turtle file (default
              ) -> None:
     """Validate a Turtle file against the shapes: exit 0 when it conforms, 1 with one line per
     violation (focus node, path, message)."""
-    from . import api
+    from .. import api
 
     target = file or api.Paths.default().dump
     if not target.exists():
@@ -187,10 +149,11 @@ def export(
                                     "Turtle, N-Triples, JSON-LD, TriG and SHA256SUMS."),
 ) -> None:
     """Export the graph in another serialisation (deterministic output)."""
-    from .dump import FORMATS, serialize, write_atomic
+    from ..api import DUMP_FORMATS as FORMATS
+    from ..api import serialize, write_atomic
 
     if everything:
-        from .cli_publish import release
+        from .publish import release
 
         if output is None:
             fail("--all needs -o FOLDER", 2)
@@ -213,7 +176,7 @@ def export(
 def stats(dump: Path | None = DumpOption,
           fmt: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """Counts per class and per relation."""
-    from . import api
+    from .. import api
 
     if fmt not in ("table", "json"):
         fail(f"unknown format {fmt!r}; choose table or json", 2)
@@ -232,7 +195,7 @@ def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/
          dump: Path | None = DumpOption,
          fmt: str = typer.Option("text", "--format", "-f", help="text or json.")) -> None:
     """Everything the graph holds about one instrument."""
-    from . import api
+    from .. import api
 
     if fmt not in ("text", "json"):
         fail(f"unknown format {fmt!r}; choose text or json", 2)
@@ -260,8 +223,8 @@ def ingest(
     output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
 ) -> None:
     """Run the whole pass on any files and print what was found."""
-    from . import api
-    from .dump import to_turtle, write_atomic
+    from .. import api
+    from ..api import to_turtle, write_atomic
 
     if fmt not in ("json", "ttl"):
         fail(f"unknown format {fmt!r}; choose json or ttl", 2)
@@ -272,8 +235,7 @@ def ingest(
         text = json.dumps([api.extraction_json(e) for e in extractions], indent=2,
                           ensure_ascii=False) + "\n"
     else:
-        from .graph import GraphInput, build_dataset
-        from .reference import load_reference
+        from ..api import GraphInput, build_dataset, load_reference
 
         ds, _ = build_dataset(GraphInput(extractions, load_reference()))
         text = to_turtle(ds)
@@ -286,16 +248,3 @@ def ingest(
         sys.stdout.write(text)
     if errors:
         raise typer.Exit(1)
-
-
-# Command groups kept in their own modules; importing them registers their commands on ``app``.
-from . import cli_answers, cli_publish  # noqa: E402,F401
-
-
-def main() -> None:
-    """Console entry point."""
-    app()
-
-
-if __name__ == "__main__":
-    main()

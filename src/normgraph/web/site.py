@@ -19,9 +19,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
-from .config import base
-from .dump import serialize, to_turtle, write_atomic
-from .vocab import CITO, ELI, NG, RELATION_BY_PROPERTY
+from ..api import CITO, ELI, NG, RELATION_BY_PROPERTY, base, serialize, to_turtle, write_atomic
 
 __all__ = ["Site", "write_site"]
 
@@ -274,8 +272,8 @@ class Site:
         """The lineage of an instrument as inline SVG (Graphviz), or its DOT text."""
         if self.dump is None:
             return None
-        from .lineage import lineage, to_dot
-        from .store import LocalStore
+        from ..api import LocalStore, lineage
+        from ..api import lineage_dot as to_dot
 
         if self._store is None:
             self._tmp = tempfile.mkdtemp(prefix="normgraph-site-")

@@ -13,8 +13,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..store.triplestore import Store
 from .render import render_rows, shorten
-from .store import Store
 
 __all__ = ["Instrument", "Link", "Lineage", "lineage", "FORMATS", "render"]
 
@@ -99,7 +99,7 @@ def _cards(rows: list[list[str | None]]) -> dict[str, list[str | None]]:
 
 def _from_rows(store: Store, symbol: str, direction: str
                ) -> tuple[dict[str, list[str | None]], list[list[str | None]]]:
-    from .queries import run
+    from ..store.catalogue import run
 
     result = run(store, "lineage" if direction == "up" else "descendants", {"root": symbol})
     rows: list[list[str | None]] = []
@@ -270,8 +270,8 @@ def to_turtle(lin: Lineage) -> str:
     """The links as direct triples, plus each instrument's symbol, as Turtle."""
     from rdflib import Graph, Literal, URIRef
 
-    from .dump import to_turtle as dump_turtle
-    from .vocab import ELI, RELATIONS, instrument_iri
+    from ..graph.dump import to_turtle as dump_turtle
+    from ..graph.vocab import ELI, RELATIONS, instrument_iri
 
     g = Graph()
     for sym in lin.instruments:

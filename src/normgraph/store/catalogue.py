@@ -10,7 +10,7 @@ Parameter types: ``symbol`` (a UN symbol in any accepted form, bound as the inst
 ``iri``, ``string``, ``integer``, ``date``, ``norm`` ("13(f)"), ``pillar``, ``theme`` and
 ``body`` (a key such as ``capacity-building``, bound as the concept's IRI). A value that does
 not fit its type is a :class:`ParameterError`; values are bound by the store, never pasted into
-the query text (see :mod:`normgraph.store`). The CLI and the tests share this loader.
+the query text (see :mod:`normgraph.store.triplestore`). The CLI and the tests share this loader.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .config import base
-from .resources import resource_dir
-from .store import Result, Store, Term
+from ..config import base
+from ..resources import resource_dir
+from .terms import Result, Selects, Term
 
 __all__ = ["Param", "Query", "ParameterError", "load_queries", "get_query", "run", "TYPES"]
 
@@ -150,7 +150,7 @@ def term_for(param: Param, raw: str) -> Term:
         raise ParameterError(f"{where}: value contains control characters")
     kind = param.type
     if kind == "symbol":
-        from .symbols import SymbolError, parse
+        from ..read.symbols import SymbolError, parse
 
         try:
             symbol = parse(value).symbol
@@ -204,7 +204,7 @@ def bind(query: Query, raw: dict[str, str]) -> dict[str, Term]:
     return out
 
 
-def run(store: Store, name: str, params: dict[str, str] | None = None,
+def run(store: Selects, name: str, params: dict[str, str] | None = None,
         directory: Path | None = None) -> Result:
     """Run canned query ``name`` with raw parameters on ``store``."""
     query = get_query(name, directory)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .model import Document, Extraction, Paragraph, Principle, Reference
-from .readers import ordinal_number
-from .segment import Footnote, segment
-from .symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
+from ..model import Document, Extraction, Paragraph, Principle, Reference
+from ..read.readers import ordinal_number
+from ..read.segment import Footnote, segment
+from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Document
+from ..model import Document
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Document, Paragraph
+from ..model import Document, Paragraph
 
 __all__ = ["segment", "grammar_of", "Footnote"]
 

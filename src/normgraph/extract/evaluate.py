@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .model import Extraction
+from ..model import Extraction
 
 __all__ = ["Score", "load_gold", "found_references", "expected_references", "score"]
 

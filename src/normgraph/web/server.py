@@ -1,4 +1,4 @@
-"""``normgraph serve``: the pages of :mod:`normgraph.site` at their IRI paths with content
+"""``normgraph serve``: the pages of :mod:`normgraph.web.site` at their IRI paths with content
 negotiation, and a read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
 
 Built on the standard library's ``http.server`` (``ThreadingHTTPServer``). Each SPARQL query
@@ -23,9 +23,8 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from .config import base
+from ..api import base, is_update
 from .site import Site, describe_as
-from .store import is_update
 
 __all__ = ["serve", "make_server"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .resources import resource_dir
-from .symbols import SymbolError, parse
+from ..read.symbols import SymbolError, parse
+from ..resources import resource_dir
 
 __all__ = [
     "Body",

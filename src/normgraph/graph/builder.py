@@ -3,7 +3,7 @@ triples.
 
 One named graph per source file (so provenance survives a merge) and one for the curated
 reference data; the dump is their union. No blank nodes: every node has an IRI from
-:mod:`normgraph.vocab`.
+:mod:`normgraph.graph.vocab`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from . import __version__
-from .catalog import CatalogEntry
-from .model import Extraction
-from .resources import resource_dir
-from .symbols import SymbolError, parse
+from .. import __version__
+from ..model import Extraction
+from ..read.catalog import CatalogEntry
+from ..read.symbols import SymbolError, parse
+from ..resources import resource_dir
+from .describe import describe
 from .vocab import (
     CITO,
     ELI,
@@ -292,8 +293,6 @@ def _assemble(data: GraphInput) -> Assembled:
     named = {graph_iri(name if name in ("reference", "ontology") else slug(name)): triples
              for name, triples in b.graphs.items()}
     # the dataset's own description (VoID, DCAT), computed from everything else
-    from .publish import describe
-
     union: set[tuple[Any, Any, Any]] = set()
     for triples in named.values():
         union |= triples

@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from .resources import resource_dir
+from ..resources import resource_dir
 
 __all__ = ["Finding", "Report", "validate_graph", "load_shapes", "load_ontology"]
 

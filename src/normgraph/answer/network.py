@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .store import Store
+from ..store.triplestore import Store
 
 __all__ = ["citation_network", "shortest_chain", "influence", "Step"]
 
@@ -24,7 +24,7 @@ def citation_network(store: Store) -> Any:
     relation names on the edge (``relations``)."""
     import networkx as nx
 
-    from .queries import run
+    from ..store.catalogue import run
 
     g = nx.DiGraph()
     for r in run(store, "links").rows:

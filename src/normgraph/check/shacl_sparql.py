@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from .dump import ntriples_term
+from ..graph.dump import ntriples_term
 from .validate import Finding, Report, _short
 
 __all__ = ["UnsupportedShape", "TurtleLoader", "DISK_FROM", "compile_shapes", "focus_updates",

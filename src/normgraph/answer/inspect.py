@@ -1,0 +1,101 @@
+"""Answers read from the graph as an rdflib Graph: an instrument's card, counts per class
+and relation, a symbol as a user types it resolved against the graph, and a dump's
+validation. Imports the stages above it and the root modules.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from ..check.validate import Report, validate_graph
+from ..graph.vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
+from ..read.symbols import Symbol, SymbolError, parse
+from ..resources import Paths
+
+__all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbols",
+           "resolve_symbol", "instrument"]
+
+
+def load_graph(path: Path | None = None) -> Graph:
+    """The shipped dump (or ``path``) as an rdflib Graph."""
+    target = path or Paths.default().dump
+    return Graph().parse(target, format="turtle")
+
+
+def validate_file(path: Path) -> Report:
+    """Validate a Turtle file against the shapes."""
+    return validate_graph(Graph().parse(path, format="turtle"))
+
+
+def stats(graph: Graph) -> dict[str, dict[str, int]]:
+    """Counts per class and per relation."""
+    classes = Counter(str(o) for o in graph.objects(None, RDF.type))
+    relations = Counter(RELATION_BY_PROPERTY[p] for _, p, _ in graph
+                        if p in RELATION_BY_PROPERTY)
+    return {"classes": dict(sorted(classes.items())), "relations": dict(sorted(relations.items())),
+            "total": {"triples": len(graph)}}
+
+
+class UnknownSymbol(LookupError):
+    """A symbol the graph does not hold; ``nearest`` are the closest known symbols."""
+
+    def __init__(self, text: str, nearest: list[str]):
+        hint = f"; nearest known: {', '.join(nearest)}" if nearest else ""
+        super().__init__(f"unknown symbol {text!r}{hint}")
+        self.nearest = nearest
+
+
+def known_symbols(graph: Graph) -> list[str]:
+    return sorted(str(o) for o in graph.objects(None, ELI.id_local))
+
+
+def resolve_symbol(text: str, graph: Graph) -> str:
+    """A symbol as a user types it ('80/16', 'A/RES/80/16', 'a/res/80/16', '77/512') ->
+    the canonical symbol the graph holds. Raises SymbolError (malformed) or UnknownSymbol."""
+    known = set(known_symbols(graph))
+    candidates: list[Symbol] = [parse(text)]
+    try:
+        candidates.append(parse(text, series="decision"))
+    except SymbolError:
+        pass
+    for c in candidates:
+        if c.symbol in known:
+            return c.symbol
+    nearest = difflib.get_close_matches(candidates[0].symbol, sorted(known), n=3, cutoff=0.6)
+    raise UnknownSymbol(text, nearest)
+
+
+def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
+    """Everything the graph holds about one instrument, as plain values."""
+    iri = instrument_iri(symbol)
+    props: dict[str, list[str]] = {}
+    for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
+        if p in RELATION_BY_PROPERTY or p in (ELI.has_part, ELI.cites, ELI.based_on):
+            continue  # links are listed under "cites", parts under "paragraphs"
+        props.setdefault(graph.namespace_manager.normalizeUri(p), []).append(str(o))
+    cites = [
+        {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(o, ELI.id_local) or o)}
+        for p, o in graph.predicate_objects(iri) if p in RELATION_BY_PROPERTY
+    ]
+    cited_by = [
+        {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(s, ELI.id_local) or s)}
+        for s, p in graph.subject_predicates(iri) if p in RELATION_BY_PROPERTY
+    ]
+    paragraphs = sorted(
+        ((int(graph.value(pp, NG.ordinal) or 0), str(graph.value(pp, ELI.number)))
+         for pp in graph.objects(iri, ELI.has_part)),
+    )
+    return {
+        "symbol": symbol,
+        "iri": str(iri),
+        "properties": props,
+        "cites": sorted(cites, key=lambda c: (c["relation"], c["symbol"])),
+        "cited_by": sorted(cited_by, key=lambda c: (c["relation"], c["symbol"])),
+        "paragraphs": [n for _, n in paragraphs],
+    }
