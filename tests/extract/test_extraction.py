@@ -12,7 +12,7 @@ from normgraph.extract.evaluate import expected_references, found_references, lo
 from normgraph.extract.records import relation_at
 from normgraph.read.catalog import load_catalog
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.yaml"))
 CORPUS_GOLD = sorted((ROOT / "tests" / "gold" / "corpus").glob("*.yaml"))
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from normgraph.read.readers import ReadError, read, read_bytes
 
-SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 
 
 def test_markdown_links_and_emphasis_are_cleaned_in_place() -> None:

@@ -18,7 +18,7 @@ from normgraph.cli import app
 from normgraph.store.terms import StoreError, Term
 from normgraph.store.triplestore import RemoteStore, push
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DUMP = ROOT / "data" / "normgraph.ttl"
 runner = CliRunner()
 

@@ -15,7 +15,7 @@ from rdflib.namespace import XSD
 
 from normgraph.graph.dump import serialize
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DUMP = ROOT / "data" / "normgraph.ttl"
 
 

@@ -20,7 +20,7 @@ from rdflib import Graph
 from conftest import _free_port
 from normgraph.graph.vocab import NG, instrument_iri
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DUMP = ROOT / "data" / "normgraph.ttl"
 NORMGRAPH = str(Path(sys.executable).with_name("normgraph"))
 

@@ -18,7 +18,7 @@ from normgraph.check.validate import validate_graph
 from normgraph.cli import app
 from normgraph.graph.vocab import NG, dataset_iri, instrument_iri
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DUMP = ROOT / "data" / "normgraph.ttl"
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from normgraph import api
 from normgraph.read.symbols import scan
 
-FIXTURE = Path(__file__).parent / "fixtures" / "synthetic_resolution.txt"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "synthetic_resolution.txt"
 
 
 def _refs() -> set[tuple[str, str, str, str | None]]:

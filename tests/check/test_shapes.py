@@ -1,7 +1,7 @@
 """The SHACL shapes, one node shape at a time, on small hand-written Turtle fixtures.
 
-For every node shape of ontology/shapes.ttl, ``tests/shapes/<name>-valid.ttl`` conforms with no
-finding at all, and ``tests/shapes/<name>-invalid.ttl`` yields exactly the findings listed in
+For every node shape of ontology/shapes.ttl, ``tests/check/shapes/<name>-valid.ttl`` conforms with no
+finding at all, and ``tests/check/shapes/<name>-invalid.ttl`` yields exactly the findings listed in
 ``EXPECTED`` below: one (severity, focus node, path) per broken node, nothing else.
 """
 

@@ -19,8 +19,8 @@ from normgraph.check.shacl_sparql import (
 )
 from normgraph.check.validate import validate_graph
 
-ROOT = Path(__file__).resolve().parents[1]
-GRAPHS = sorted((ROOT / "tests" / "shapes").glob("*.ttl")) + [ROOT / "data" / "normgraph.ttl"]
+ROOT = Path(__file__).resolve().parents[2]
+GRAPHS = sorted((ROOT / "tests" / "check" / "shapes").glob("*.ttl")) + [ROOT / "data" / "normgraph.ttl"]
 
 
 def _set(report) -> set[tuple[str, str, str, str]]:
