@@ -149,7 +149,8 @@ def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
 
     from normgraph.answer.lineage import lineage
     from normgraph.store.catalogue import get_query, run
-    from normgraph.store.triplestore import LocalStore, Term, bind_values
+    from normgraph.store.terms import Term, bind_values
+    from normgraph.store.triplestore import LocalStore
 
     cache = Path(tempfile.mkdtemp(prefix="ng-cache-"))
     store = LocalStore(dump, cache=cache)
@@ -180,7 +181,7 @@ def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
     plain = ox.Store()
     plain.bulk_load(path=str(dump), format=ox.RdfFormat.TURTLE)
     out["oxigraph_load"] = round(time.perf_counter() - t, 2)
-    # the same query text, bound the same way (a VALUES block; see normgraph.store)
+    # the same query text, bound the same way (a VALUES block; see normgraph.store.terms)
     lq = bind_values(lineage_text, {"root": Term(root_iri)})
     tq = bind_values(theme_text, {"theme": Term(theme_iri)})
     out["lineage_oxigraph"] = _best(lambda: list(plain.query(lq)))
