@@ -69,6 +69,10 @@ def test_pdf_page_furniture(corpus: Path) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"---\nsymbol: A/RES/80/16\nno end here\n", "never closes"),
         (b"---\n: [\n---\ntext", "not valid YAML"),
+        # iGov decision records (JSON): the shape is recognised, the record is not usable
+        (b'{"ED_DecisionNumber": "75/564", "ED_DecisionText": "At its', "not valid JSON"),
+        (b'{"ED_DecisionNumber": "seventy", "ED_DecisionText": "x"}', "not a decision number"),
+        (b'{"ED_DecisionNumber": "75/564", "ED_DecisionText": 5}', "without a ED_DecisionText"),
     ],
 )
 def test_bad_bytes_are_one_line_errors(data: bytes, message: str) -> None:

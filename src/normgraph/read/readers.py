@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Document
+from .igov import IGovError, igov_metadata, igov_text, is_igov
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
@@ -337,6 +338,8 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
     # read as plain digits (one character for one: spans stay valid)
     text = text.translate(_SUPERSCRIPTS)
+    if is_igov(text):
+        return _read_igov(text, name, path, notes)
     metadata: dict[str, str] = {}
     text = _front_matter(text, metadata, notes)
     fmt = detect_format(text)
@@ -364,6 +367,18 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     if "fm_symbol" in metadata and fmt == "text":
         fmt = "front-matter"
     return Document(path=path or name, name=name, text=text, format=fmt, metadata=metadata,
+                    notes=notes)
+
+
+def _read_igov(text: str, name: str, path: str | None, notes: list[str]) -> Document:
+    """A decision record of the UN iGov database: metadata from its fields, the decision
+    text in place (see :mod:`normgraph.read.igov`)."""
+    try:
+        clean, fields, spans = igov_text(text)
+        metadata = igov_metadata(fields, spans, notes)
+    except IGovError as exc:
+        raise ReadError(f"iGov record: {exc}") from None
+    return Document(path=path or name, name=name, text=clean, format="igov", metadata=metadata,
                     notes=notes)
 
 
