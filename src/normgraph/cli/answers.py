@@ -263,13 +263,15 @@ def central_cmd(
 @app.command("norms")
 def norms_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
               endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
-    """The eleven norms, the paragraph stating each, and the paragraphs that restate them."""
+    """The eleven norms, the paragraph stating each, the wording a shipped text prints for
+    each (with its paragraph), and the paragraphs that restate them."""
     result = _run(_store(dump, endpoint, timeout), "norms")
     rows = [{"norm": r["notation"], "label": r["label"],
              "source": f"{r['sourceSymbol']} para {r['sourceParagraph']}",
+             "wording": r.get("definition"), "wording_from": r.get("wordingFrom"),
              "restated_in": f"{r['restatedIn']} para {r['restatedParagraph']}"
              if r.get("restatedIn") else None} for r in result.rows]
-    _emit(["norm", "label", "source", "restated_in"], rows, fmt)
+    _emit(["norm", "label", "source", "wording", "wording_from", "restated_in"], rows, fmt)
 
 
 @app.command("principles")
