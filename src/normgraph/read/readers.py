@@ -193,6 +193,7 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     # the document's own title block ends where its body begins
     head_end = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), 20)
     marks: set[int] = set()
+    title_pieces: set[int] = set()
     for i, line in enumerate(lines):
         s = line.strip()
         if not s:
@@ -205,12 +206,37 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
                 marks.add(i)
             symbol_seen = True
             continue
-        if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
+        if (title_n and i > head_end and _norm(s) in title_n
                 and not s.endswith((".", ";", ","))):
-            marks.add(i)
+            title_pieces.add(i)
+    if not marks:
+        # no page furniture at all (a text without page heads, e.g. after front matter): a
+        # line of three words or more that is a piece of the title is a running header
+        marks = {i for i in title_pieces if len(lines[i].split()) >= 3}
+    # where pages have heads, a piece of the title is a running header only in the page's
+    # head, next to the repeated symbol or other furniture; the same words inside a paragraph
+    # ("a United Nations programme of action / to advance responsible State behaviour ...")
+    # are text
+    grown = True
+    while grown:
+        grown = False
+        for i in sorted(title_pieces - marks):
+            if _next_filled(lines, i, -1) in marks or _next_filled(lines, i, 1) in marks:
+                marks.add(i)
+                grown = True
     for i in sorted(marks):
         text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
     return text
+
+
+def _next_filled(lines: list[str], i: int, step: int) -> int | None:
+    """The index of the nearest non-blank line before (step -1) or after (step 1) line i."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return j
+        j += step
+    return None
 
 
 # -- metadata the text states about itself --------------------------------------------------------
