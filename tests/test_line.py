@@ -237,3 +237,44 @@ def test_a_tie_records_no_date(tmp_path: Path) -> None:
     assert "A/RES/75/240: sources state different dates, none recorded" in result.stderr
     g = Graph().parse(root / "data" / "normgraph.ttl", format="turtle")
     assert g.value(instrument_iri("A/RES/75/240"), ELI.date_document) is None
+
+
+# -- 5. bodies and their lives ---------------------------------------------------------------------
+
+BODY = "https://w3id.org/normgraph/body/"
+
+
+def test_bodies_with_the_act_that_established_each(built) -> None:
+    code, out, _ = cli(built[1], "query", "bodies", "--format", "json")
+    assert code == 0
+    acts = {(r["body"].removeprefix(BODY), r.get("relation"), r.get("symbol"))
+            for r in json.loads(out)}
+    assert {("oewg-2019-2021", "established by", "A/RES/73/27"),
+            ("oewg-2021-2025", "established by", "A/RES/75/240"),
+            ("gge-2019-2021", "established by", "A/RES/73/266"),
+            ("global-mechanism", "mandated by", "A/RES/80/16")} <= acts
+    # the programme of action is a proposal in the texts: no act established it
+    assert {a for a in acts if a[0] == "programme-of-action"} == {
+        ("programme-of-action", None, None)}
+
+
+def test_sessions_are_dated_only_where_a_text_says_they_were_held(graph: Graph) -> None:
+    def dates(body: str, n: int) -> set[str]:
+        return {str(d) for d in graph.objects(URIRef(f"{BODY}{body}/session/{n}"), DCTERMS.date)}
+
+    # 75/564: "its third and final substantive session had been convened from 8 to 12 March 2021"
+    assert dates("oewg-2019-2021", 3) == {"2021-03"}  # not July 2020, when it was cancelled
+    assert dates("oewg-2021-2025", 5) == {"2023-07-28"}  # 78/541
+    assert dates("oewg-2021-2025", 11) == {"2025-07-11"}  # 80/16
+    # 75/551: the GGE's third session "scheduled for 17 to 21 August 2020, could not take place"
+    assert not list(graph.subjects(URIRef("https://w3id.org/normgraph/ontology#sessionOf"),
+                                   URIRef(f"{BODY}gge-2019-2021")))
+
+
+def test_reports_belong_to_their_bodies(graph: Graph) -> None:
+    assert str(graph.value(instrument_iri("A/76/135"), ELI.passed_by)) == BODY + "gge-2019-2021"
+    assert str(graph.value(instrument_iri("A/80/257"), ELI.passed_by)) == BODY + "oewg-2021-2025"
+    assert str(graph.value(instrument_iri("A/75/816"), ELI.passed_by)) == BODY + "oewg-2019-2021"
+    # each report work is its body's
+    work = graph.value(instrument_iri("A/79/214"), DCTERMS.isVersionOf)
+    assert str(graph.value(work, DCTERMS.creator)) == BODY + "oewg-2021-2025"

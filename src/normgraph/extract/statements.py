@@ -1,5 +1,5 @@
-"""What the texts state about reports: which document contains which report of a body, and
-when the body adopted or considered it.
+"""What the texts state about reports and sessions: which document contains which report of a
+body, when the body adopted or considered it, and when a numbered session of a body was held.
 
 UN texts name a report by what it is and whose it is, and give its document symbol beside:
 
@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 
 from ..model import Paragraph
+from ..read.readers import ordinal_number
 from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, iso_date, parse
 
-__all__ = ["report_facts"]
+__all__ = ["report_facts", "session_facts"]
 
 _WHAT = (r"(?P<what>(?:(?:first|second|third|fourth|fifth|sixth|annual|progress|final|"
          r"consensus|substantive)\s+){1,4}report)")
@@ -90,4 +91,33 @@ def report_facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
                     continue
                 seen.add(key)
                 facts.append(fact)
+    return facts
+
+
+# "at its fifth substantive session on 28 July 2023, the open-ended working group had ..."
+# "its third and final substantive session had been convened from 8 to 12 March 2021"
+# (a session "scheduled for" days, "cancelled" or that "could not take place" is not matched:
+# only a session held on a stated day, or convened over stated days)
+_HELD = re.compile(
+    r"\bits\s+(?P<ord>[a-z]+(?:-[a-z]+)?)(?:\s+and\s+final)?\s+substantive\s+session"
+    r"(?:,?\s+on\s+(?P<day>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+    r"|\s+had\s+been\s+convened\s+from\s+\d{1,2}\s+to\s+(?P<last>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}))",
+    re.I)
+
+
+def session_facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
+    """A numbered substantive session of a body, held on a stated day (``when`` that day) or
+    convened over stated days (``when`` their month), with its paragraph; the body is the one
+    the sentence or the document is about."""
+    facts: list[dict[str, str]] = []
+    for p in paragraphs:
+        for m in _HELD.finditer(p.text):
+            n = ordinal_number(m.group("ord"))
+            if not n:
+                continue
+            when = _iso(m.group("day")) or (_iso(m.group("last")) or "")[:7]
+            word = m.group("ord").lower()
+            facts.append({"fact": "session", "number": str(n), "paragraph": p.number,
+                          "label": f"{word[:1].upper()}{word[1:]} substantive session",
+                          "subject": "", "when": when})
     return facts

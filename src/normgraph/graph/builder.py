@@ -472,7 +472,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body "
                                   f"matches {fact['body']!r}; chair not recorded")
         elif fact["fact"] in ("session", "planned sessions", "starts", "format"):
-            body = _resolve_body(ref, fact["subject"], entry.about if entry else None)
+            body = _resolve_body(ref, fact["subject"], about)
             if not body:
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body for "
                                   f"a {fact['fact']} statement; not recorded")
@@ -561,8 +561,9 @@ def _report(b: _Builder, fact: dict[str, str], body: str | None, para: URIRef,
 
 
 def _period(value: str) -> Literal:
-    """'2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
-    return literal(value, datatype=XSD.gYearMonth if len(value) == 7 else XSD.gYear)
+    """'2023-07-28' as xsd:date, '2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
+    kind = {10: XSD.date, 7: XSD.gYearMonth}.get(len(value), XSD.gYear)
+    return literal(value, datatype=kind)
 
 
 def _short_label(text: str) -> str:
