@@ -278,3 +278,17 @@ def test_reports_belong_to_their_bodies(graph: Graph) -> None:
     # each report work is its body's
     work = graph.value(instrument_iri("A/79/214"), DCTERMS.isVersionOf)
     assert str(graph.value(work, DCTERMS.creator)) == BODY + "oewg-2021-2025"
+
+
+def test_header_facts_name_the_committee_report_and_its_paragraph(graph: Graph) -> None:
+    def report(symbol: str) -> str:
+        return str(graph.value(instrument_iri(symbol), NG.adoptedOnReportOf))
+
+    # "[on the report of the First Committee (A/76/439, para. 7)]"
+    assert report("A/RES/76/19") == "https://w3id.org/normgraph/id/A/76/439/para/7"
+    # a header without a paragraph names the report itself
+    assert report("A/RES/73/27") == "https://w3id.org/normgraph/id/A/73/505"
+    # an iGov record: "... of the First Committee, (Footnote: A/77/380, para.12.)"
+    assert report("A/DEC/77/512") == "https://w3id.org/normgraph/id/A/77/380/para/12"
+    assert str(graph.value(instrument_iri("A/76/439"), ELI.passed_by)).endswith(
+        "/body/first-committee")

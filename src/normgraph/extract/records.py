@@ -23,7 +23,7 @@ from ..model import Document, Extraction, Paragraph, Principle, Reference
 from ..read.readers import ordinal_number
 from ..read.segment import Footnote, segment
 from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
-from .statements import report_facts, session_facts
+from .statements import committee_facts, report_facts, session_facts
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
 
@@ -393,7 +393,7 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         references=unique,
         principles=_principles(paragraphs),
         facts=(_facts(paragraphs) if not own else []) + report_facts(paragraphs)
-        + session_facts(paragraphs),
+        + session_facts(paragraphs) + committee_facts(paragraphs),
         warnings=warnings,
     )
     if reference is not None:

@@ -23,7 +23,7 @@ from ..model import Paragraph
 from ..read.readers import ordinal_number
 from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, iso_date, parse
 
-__all__ = ["report_facts", "session_facts"]
+__all__ = ["report_facts", "session_facts", "committee_facts"]
 
 _WHAT = (r"(?P<what>(?:(?:first|second|third|fourth|fifth|sixth|annual|progress|final|"
          r"consensus|substantive)\s+){1,4}report)")
@@ -121,3 +121,28 @@ def session_facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
                           "label": f"{word[:1].upper()}{word[1:]} substantive session",
                           "subject": "", "when": when})
     return facts
+
+
+# "[on the report of the First Committee (A/76/439, para. 7)]", "on the recommendation of the
+# First Committee (A/75/394, para. 18)", "... of the First Committee, (Footnote: A/77/380,
+# para.12.)"
+_COMMITTEE = re.compile(
+    r"\bon\s+the\s+(?:report|recommendation)\s+of\s+the\s+(?P<committee>(?:First|Second|Third|"
+    r"Fourth|Fifth|Sixth)\s+Committee|Special\s+Political\s+and\s+Decolonization\s+Committee)"
+    r"\s*,?\s*\(\s*(?:Footnote:\s*)?" + _SYM + r"(?:\s*,\s*paras?\.\s*(?P<para>\d{1,3}))?",
+    re.I)
+
+
+def committee_facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
+    """The committee report (and its paragraph) a resolution or decision was adopted on, as
+    its header or opening states it; the first such statement of the document."""
+    for p in paragraphs:
+        m = _COMMITTEE.search(p.text)
+        if m:
+            fact = {"fact": "committee report", "paragraph": p.number,
+                    "committee": " ".join(m.group("committee").split()),
+                    "symbol": parse(m.group("sym")).symbol}
+            if m.group("para"):
+                fact["report_paragraph"] = m.group("para")
+            return [fact]
+    return []

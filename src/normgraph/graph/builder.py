@@ -463,6 +463,16 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
             body = _resolve_body(ref, fact["subject"], about) if fact["subject"] else about
             _report(b, fact, body, para, f"{e.document.name} {fact['paragraph']}", ref)
             continue
+        if fact["fact"] == "committee report":
+            if e.symbol:
+                report = b.instrument(fact["symbol"], "report")
+                target = b.stub_paragraph(report, fact["report_paragraph"]) \
+                    if fact.get("report_paragraph") else report
+                b.add(doc, NG.adoptedOnReportOf, target)
+                committee = _resolve_body(ref, fact["committee"], None)
+                b.add(report, ELI.passed_by, body_iri(committee) if committee else None)
+                b.add(report, PROV.wasDerivedFrom, para)
+            continue
         if fact["fact"] == "chair":
             body = _resolve_body(ref, fact["body"], entry.about if entry else None)
             if body:
