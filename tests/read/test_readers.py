@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from normgraph import api
 from normgraph.read.readers import ReadError, read, read_bytes
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
@@ -69,6 +70,10 @@ def test_pdf_page_furniture(corpus: Path) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"---\nsymbol: A/RES/80/16\nno end here\n", "never closes"),
         (b"---\n: [\n---\ntext", "not valid YAML"),
+        # iGov decision records (JSON): the shape is recognised, the record is not usable
+        (b'{"ED_DecisionNumber": "75/564", "ED_DecisionText": "At its', "not valid JSON"),
+        (b'{"ED_DecisionNumber": "seventy", "ED_DecisionText": "x"}', "not a decision number"),
+        (b'{"ED_DecisionNumber": "75/564", "ED_DecisionText": 5}', "without a ED_DecisionText"),
     ],
 )
 def test_bad_bytes_are_one_line_errors(data: bytes, message: str) -> None:
@@ -109,3 +114,21 @@ def test_no_crash_on_any_bytes(data: bytes) -> None:
         assert "\n" not in str(exc)
         return
     assert isinstance(doc.text, str)
+
+
+def test_title_words_inside_a_paragraph_are_not_a_running_header() -> None:
+    """PDF text repeats the title in each page's head, beside the symbol and page number; the
+    same words inside a paragraph (77/37 and 78/16 name the programme of action by its title)
+    stay, and a head whose last line is short is removed whole."""
+    sources = Path(__file__).resolve().parents[2] / "data" / "sources"
+    for name, number in (("A_RES_77_37.txt", "1"), ("A_RES_78_16.txt", "1")):
+        e = api.extract(read(sources / name))
+        para = next(p for p in e.paragraphs if p.number == number)
+        assert ("programme of action to advance responsible State behaviour in the use of "
+                "information and communications technologies") in para.text, name
+    e = api.extract(read(sources / "A_RES_76_19.txt"))
+    para = next(p for p in e.paragraphs if p.number == "4")
+    assert para.text.endswith("in accordance with General Assembly resolution 75/240;")
+    # the page break between them no longer joins two preambular paragraphs
+    assert [p.verb for p in e.paragraphs if p.number in ("pp4", "pp5")] == [
+        "Noting", "Expressing concern"]

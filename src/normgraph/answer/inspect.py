@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..check.validate import Report, validate_graph
 from ..graph.vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
@@ -87,6 +87,13 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
         {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(s, ELI.id_local) or s)}
         for s, p in graph.subject_predicates(iri) if p in RELATION_BY_PROPERTY
     ]
+    # the other documents containing the same report (each a dcterms:hasVersion of one work)
+    versions = sorted(
+        {"symbol": str(graph.value(other, ELI.id_local) or other),
+         "report": str(graph.value(work, RDFS.label) or work)}.items()
+        for work in graph.objects(iri, DCTERMS.isVersionOf)
+        for other in graph.objects(work, DCTERMS.hasVersion) if other != iri
+    )
     paragraphs = sorted(
         ((int(graph.value(pp, NG.ordinal) or 0), str(graph.value(pp, ELI.number)))
          for pp in graph.objects(iri, ELI.has_part)),
@@ -97,5 +104,6 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
         "properties": props,
         "cites": sorted(cites, key=lambda c: (c["relation"], c["symbol"])),
         "cited_by": sorted(cited_by, key=lambda c: (c["relation"], c["symbol"])),
+        "same_report_as": [dict(v) for v in versions],
         "paragraphs": [n for _, n in paragraphs],
     }

@@ -263,13 +263,28 @@ def central_cmd(
 @app.command("norms")
 def norms_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
               endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
-    """The eleven norms, the paragraph stating each, and the paragraphs that restate them."""
+    """The eleven norms, the paragraph stating each, the wording a shipped text prints for
+    each (with its paragraph), and the paragraphs that restate them."""
     result = _run(_store(dump, endpoint, timeout), "norms")
-    rows = [{"norm": r["notation"], "label": r["label"],
-             "source": f"{r['sourceSymbol']} para {r['sourceParagraph']}",
-             "restated_in": f"{r['restatedIn']} para {r['restatedParagraph']}"
-             if r.get("restatedIn") else None} for r in result.rows]
-    _emit(["norm", "label", "source", "restated_in"], rows, fmt)
+    # one row per norm and restating paragraph; the paragraphs its wording comes from, in
+    # their printed order, in one cell
+    grouped: dict[tuple[str, str | None, str | None], dict[str, Any]] = {}
+    wording: dict[tuple[str, str | None, str | None], dict[int, str]] = {}
+    for r in result.rows:
+        key = (r["notation"], r.get("restatedIn"), r.get("restatedParagraph"))
+        grouped.setdefault(key, {
+            "norm": r["notation"], "label": r["label"],
+            "source": f"{r['sourceSymbol']} para {r['sourceParagraph']}",
+            "wording": r.get("definition"), "wording_from": r.get("wordingSymbol"),
+            "restated_in": f"{r['restatedIn']} para {r['restatedParagraph']}"
+            if r.get("restatedIn") else None})
+        if r.get("wordingParagraph"):
+            wording.setdefault(key, {})[int(r["wordingOrdinal"])] = r["wordingParagraph"]
+    for key, row in grouped.items():
+        if key in wording:
+            row["wording_from"] += " para " + ", ".join(v for _, v in sorted(wording[key].items()))
+    rows = list(grouped.values())
+    _emit(["norm", "label", "source", "wording", "wording_from", "restated_in"], rows, fmt)
 
 
 @app.command("principles")

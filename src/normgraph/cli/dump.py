@@ -212,6 +212,8 @@ def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/
         typer.echo(f"  {c['relation']} -> {c['symbol']}")
     for c in data["cited_by"]:
         typer.echo(f"  <- {c['symbol']} {c['relation']}")
+    for v in data["same_report_as"]:
+        typer.echo(f"  same report as {v['symbol']}  ({v['report']})")
     if data["paragraphs"]:
         typer.echo(f"  paragraphs: {', '.join(data['paragraphs'])}")
 

@@ -23,6 +23,7 @@ from ..model import Document, Extraction, Paragraph, Principle, Reference
 from ..read.readers import ordinal_number
 from ..read.segment import Footnote, segment
 from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
+from .statements import committee_facts, report_facts, session_facts
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
 
@@ -346,6 +347,13 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             if title_span and title == doc.metadata.get("fm_title", "").rstrip(" :"):
                 a, b = (int(x) for x in title_span.split(","))
                 p.span = (a, b)
+    # a record stating its title in a field of its own (iGov): the title paragraph is that field
+    field_span = doc.metadata.get("title_span")
+    if title and field_span and not any(p.kind == "title" for p in paragraphs):
+        a, b = (int(x) for x in field_span.split(","))
+        paragraphs.insert(0, Paragraph("title", "title", title, (a, b), 0))
+        for ordinal, p in enumerate(paragraphs, start=1):
+            p.ordinal = ordinal
 
     fn_by_number = {fn.number: fn for fn in footnotes}
     called: set[str] = set()
@@ -384,7 +392,8 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         paragraphs=paragraphs,
         references=unique,
         principles=_principles(paragraphs),
-        facts=_facts(paragraphs) if not own else [],
+        facts=(_facts(paragraphs) if not own else []) + report_facts(paragraphs)
+        + session_facts(paragraphs) + committee_facts(paragraphs),
         warnings=warnings,
     )
     if reference is not None:

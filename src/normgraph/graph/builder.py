@@ -44,6 +44,7 @@ from .vocab import (
     principle_group_iri,
     principle_iri,
     publication_iri,
+    report_iri,
     scheme_iri,
     slug,
     source_iri,
@@ -104,6 +105,8 @@ class _Builder:
         # symbol -> {"date": {iso: [where]}, "kind": str}
         self.cited: dict[str, dict[str, Any]] = {}
         self.held: dict[str, URIRef] = {}
+        #: held documents whose own text (or catalog record) dates them
+        self.dated: set[str] = set()
         # paragraphs named by curated sources: added at the end unless a held document has them
         self.stubs: dict[URIRef, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
         self.paragraphs: set[URIRef] = set()
@@ -269,22 +272,19 @@ def _assemble(data: GraphInput) -> Assembled:
         entry = data.catalog.get(e.document.name)
         _document(b, e, entry, data.digests.get(e.document.name), activity, ref, files)
 
-    # -- dates of cited instruments: set only where every statement agrees ------------------------
+    # -- concepts worded as a shipped text prints them ----------------------------------------
+    b.current = "reference"
+    _wordings(b, ref, data.extractions, files)
+
+    # -- dates of instruments no own text dates: what the citing texts state -------------------
     b.current = "reference"
     for symbol, info in sorted(b.cited.items()):
         iri = instrument_iri(symbol)
         kind = info["kind"]
         b.add(iri, ELI.type_document, concept_iri("document-type", kind))
-        if symbol in b.held or info.get("date_fixed"):
+        if symbol in b.dated or info.get("date_fixed"):
             continue
-        dates = info["dates"]
-        if len(dates) == 1:
-            (date,) = dates
-            b.add(iri, ELI.date_document, literal(date, datatype=XSD.date))
-        elif len(dates) > 1:
-            where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})"
-                              for d, w in sorted(dates.items()))
-            b.warnings.append(f"{symbol}: sources state different dates, none recorded: {where}")
+        _date_from_citations(b, symbol, iri, info["dates"])
 
     for iri, stub in b.stubs.items():
         if iri not in b.paragraphs:
@@ -328,6 +328,12 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
     if digest is not None:
         b.add(src, NG.sha256, literal(digest))
     b.add(activity, PROV.used, src)
+    if entry and entry.origin_url:
+        # the file as the third-party store holds it, pinned to the commit it was copied from
+        b.add(src, DCTERMS.source, mint(entry.origin_url))
+        if entry.origin.get("field"):
+            b.add(src, RDFS.comment, literal(
+                f"the field {entry.origin['field']!r} of {entry.origin['path']}", lang="en"))
     kind = (entry.kind if entry else None) or e.kind
     if kind not in DOCUMENT_TYPES:
         kind = "document"
@@ -341,6 +347,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
         date = (entry.date if entry and entry.date else None) or e.date
         if date:
             b.add(doc, ELI.date_document, literal(date, datatype=XSD.date))
+            b.dated.add(e.symbol)
         if meta.get("distributed"):
             b.add(doc, ELI.date_publication, literal(meta["distributed"], datatype=XSD.date))
         organ = _ORGANS.get(meta.get("organ", ""))
@@ -448,9 +455,24 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
         b.scheme("principles", "Principles stated in the instruments")
         b.current = e.document.name
 
-    # -- facts stated by web pages and news items
+    # -- facts stated by the texts about bodies, events and reports
+    about = (entry.about if entry else None) or _resolve_body(ref, e.title or "", None)
     for fact in e.facts:
         para = part_iri(doc, fact["paragraph"])
+        if fact["fact"] == "report":
+            body = _resolve_body(ref, fact["subject"], about) if fact["subject"] else about
+            _report(b, fact, body, para, f"{e.document.name} {fact['paragraph']}", ref)
+            continue
+        if fact["fact"] == "committee report":
+            if e.symbol:
+                report = b.instrument(fact["symbol"], "report")
+                target = b.stub_paragraph(report, fact["report_paragraph"]) \
+                    if fact.get("report_paragraph") else report
+                b.add(doc, NG.adoptedOnReportOf, target)
+                committee = _resolve_body(ref, fact["committee"], None)
+                b.add(report, ELI.passed_by, body_iri(committee) if committee else None)
+                b.add(report, PROV.wasDerivedFrom, para)
+            continue
         if fact["fact"] == "chair":
             body = _resolve_body(ref, fact["body"], entry.about if entry else None)
             if body:
@@ -460,7 +482,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body "
                                   f"matches {fact['body']!r}; chair not recorded")
         elif fact["fact"] in ("session", "planned sessions", "starts", "format"):
-            body = _resolve_body(ref, fact["subject"], entry.about if entry else None)
+            body = _resolve_body(ref, fact["subject"], about)
             if not body:
                 b.warnings.append(f"{e.document.name} {fact['paragraph']}: no known body for "
                                   f"a {fact['fact']} statement; not recorded")
@@ -493,9 +515,65 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
             b.add(inst, PROV.wasDerivedFrom, para)
 
 
+def _date_from_citations(b: _Builder, symbol: str, iri: URIRef,
+                         dates: dict[str, list[str]]) -> None:
+    """eli:date_document of an instrument from the dates citing paragraphs give it.
+
+    One date: recorded. Several: the date stated by strictly more paragraphs than any other
+    is recorded, and an rdfs:comment on the instrument says which paragraphs state which date
+    (the dissenting statements also stay as ng:citedDate on their citations); a tie records
+    no date. Either way the build warns, naming the paragraphs."""
+    if not dates:
+        return
+    support = sorted(((len(set(w)), d) for d, w in dates.items()), key=lambda x: (-x[0], x[1]))
+    where = "; ".join(f"{d} ({', '.join(sorted(set(w)))})" for d, w in sorted(dates.items()))
+    if len(support) == 1 or support[0][0] > support[1][0]:
+        chosen = support[0][1]
+        b.add(iri, ELI.date_document, literal(chosen, datatype=XSD.date))
+        if len(support) > 1:
+            b.add(iri, RDFS.comment, literal(
+                f"Sources disagree on the date; {chosen} is the date most of them state. "
+                f"Statements: {where}.", lang="en"))
+            b.warnings.append(f"{symbol}: sources state different dates; recorded {chosen}, "
+                              f"which most state: {where}")
+        return
+    b.add(iri, RDFS.comment, literal(
+        f"Sources disagree on the date, none more often than another; no date recorded. "
+        f"Statements: {where}.", lang="en"))
+    b.warnings.append(f"{symbol}: sources state different dates, none recorded: {where}")
+
+
+def _report(b: _Builder, fact: dict[str, str], body: str | None, para: URIRef,
+            where: str, ref: Any) -> None:
+    """A report of a body as a work (dcterms:hasVersion each document containing it), with
+    the day the body adopted or considered it."""
+    if body is None:
+        b.warnings.append(f"{where}: no known body for the {fact['what']}; not recorded")
+        return
+    work = report_iri(body, fact["what"])
+    label = next((x.label for x in getattr(ref, "bodies", ()) if x.key == body), body)
+    b.add(work, RDF.type, ELI.Work)
+    b.add(work, RDF.type, NG.Report)
+    b.add(work, RDFS.label, b.label(f"{fact['what'][:1].upper()}{fact['what'][1:]} of the {label}"))
+    b.add(work, DCTERMS.creator, body_iri(body))
+    b.add(work, PROV.wasDerivedFrom, para)
+    if fact.get("symbol"):
+        inst = b.instrument(fact["symbol"])
+        b.add(inst, DCTERMS.isVersionOf, work)
+        b.add(work, DCTERMS.hasVersion, inst)
+        b.add(inst, ELI.passed_by, body_iri(body))
+    if fact.get("date"):
+        prop = NG.adoptedOn if fact.get("event") == "adopted" else NG.consideredOn
+        b.add(work, prop, literal(fact["date"], datatype=XSD.date))
+        if fact.get("symbol") and fact.get("event") == "adopted":
+            # the document the body adopted that day is dated by it
+            b.cited[fact["symbol"]]["dates"][fact["date"]].append(where)
+
+
 def _period(value: str) -> Literal:
-    """'2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
-    return literal(value, datatype=XSD.gYearMonth if len(value) == 7 else XSD.gYear)
+    """'2023-07-28' as xsd:date, '2026-03' as xsd:gYearMonth, '2026' as xsd:gYear."""
+    kind = {10: XSD.date, 7: XSD.gYearMonth}.get(len(value), XSD.gYear)
+    return literal(value, datatype=kind)
 
 
 def _short_label(text: str) -> str:
@@ -598,6 +676,37 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
             b.add(c, NG.verb, literal(link.verb) if link.verb else None)
             b.add(c, RDFS.comment, literal(link.note, lang="en") if link.note else None)
             b.add(c, PROV.wasDerivedFrom, para)
+
+
+def _wordings(b: _Builder, ref: Any, extractions: list[Extraction],
+              files: dict[str, URIRef]) -> None:
+    """skos:definition of each norm from the paragraph(s) its reference record names as its
+    wording (read from the held text, never from the YAML), with ng:wordingFrom to each
+    paragraph and a skos:note saying that the norm-to-rule mapping is normgraph's."""
+    held = {(e.symbol, p.number): (files[e.document.name], p)
+            for e in extractions if e.symbol for p in e.paragraphs}
+    for c in getattr(ref, "norms", ()):
+        if not c.wording:
+            continue
+        found = []
+        for src in c.wording:
+            symbol = parse(str(src.symbol)).symbol
+            hit = held.get((symbol, str(src.paragraph)))
+            if hit is None:
+                b.warnings.append(f"norm {c.notation}: its wording, {symbol} paragraph "
+                                  f"{src.paragraph}, is not among the sources; no definition")
+                break
+            found.append((symbol, hit[0], hit[1]))
+        else:
+            iri = norm_iri(c.notation)
+            b.add(iri, SKOS.definition, literal(" ".join(p.text for _, _, p in found), lang="en"))
+            for _, doc, p in found:
+                b.add(iri, NG.wordingFrom, part_iri(doc, p.number))
+            where = " and ".join(f"{symbol} paragraph {p.number}" for symbol, _, p in found)
+            b.add(iri, SKOS.note, literal(
+                f"The definition is the wording of {where}. That this is norm {c.notation} of "
+                "A/70/174 is normgraph's mapping by content; neither document states it.",
+                lang="en"))
 
 
 def ontology_graph() -> Graph:

@@ -56,6 +56,8 @@ class Concept:
     cues: tuple[str, ...] = ()
     exact_match: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    #: the paragraphs whose printed text is the concept's wording (read at build time)
+    wording: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,8 @@ def _concepts(records: list[dict[str, Any]], file: str) -> list[Concept]:
             alt_labels=_strings(r.get("alt_labels")), cues=_strings(r.get("cues")),
             exact_match=_strings(r.get("exact_match")),
             sources=_sources(r.get("sources"), f"{where} ({r['key']})"),
+            wording=_sources(r.get("wording"), f"{where} ({r['key']})", required=False)
+            if r.get("wording") else (),
         ))
     return out
 

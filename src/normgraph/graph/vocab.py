@@ -179,6 +179,12 @@ def theme_iri(key: str) -> URIRef:
     return mint(_base() + "theme/" + slug(key))
 
 
+def report_iri(body: str, what: str) -> URIRef:
+    """A report of a body as a work, whatever documents contain it: ('oewg-2021-2025',
+    'final report') -> .../body/oewg-2021-2025/report/final-report"""
+    return mint(_base() + "body/" + slug(body) + "/report/" + slug(what))
+
+
 def body_iri(key: str) -> URIRef:
     return mint(_base() + "body/" + slug(key))
 

@@ -30,6 +30,17 @@ class CatalogEntry:
     passed_by: str | None = None
     about: str | None = None
     sources: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    #: where the file was copied from: repository (owner/name on GitHub), path, commit and,
+    #: where the file is one field of a stored record, that field
+    origin: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def origin_url(self) -> str | None:
+        """The origin as a GitHub address pinned to its commit, when the record names one."""
+        o = self.origin
+        if not all(o.get(k) for k in ("repository", "path", "commit")):
+            return None
+        return f"https://github.com/{o['repository']}/blob/{o['commit']}/{o['path']}"
 
 
 def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
@@ -64,6 +75,10 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
         if name in entries:
             raise CatalogError(f"{p}: {name} is listed twice")
         title = rec.get("title")
+        origin = rec.get("origin") or {}
+        if not isinstance(origin, dict) or (origin and not all(
+                origin.get(k) for k in ("repository", "path", "commit"))):
+            raise CatalogError(f"{p}: {name}: 'origin' needs repository, path and commit")
         entries[name] = CatalogEntry(
             file=name,
             kind=kind,
@@ -74,5 +89,6 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
             passed_by=rec.get("passed_by"),
             about=rec.get("about"),
             sources=tuple(dict(s) for s in rec.get("sources") or ()),
+            origin={str(k): str(v) for k, v in origin.items()},
         )
     return entries

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Document
+from .igov import IGovError, igov_metadata, igov_text, is_igov
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
@@ -192,6 +193,7 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     # the document's own title block ends where its body begins
     head_end = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), 20)
     marks: set[int] = set()
+    title_pieces: set[int] = set()
     for i, line in enumerate(lines):
         s = line.strip()
         if not s:
@@ -204,12 +206,37 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
                 marks.add(i)
             symbol_seen = True
             continue
-        if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
+        if (title_n and i > head_end and _norm(s) in title_n
                 and not s.endswith((".", ";", ","))):
-            marks.add(i)
+            title_pieces.add(i)
+    if not marks:
+        # no page furniture at all (a text without page heads, e.g. after front matter): a
+        # line of three words or more that is a piece of the title is a running header
+        marks = {i for i in title_pieces if len(lines[i].split()) >= 3}
+    # where pages have heads, a piece of the title is a running header only in the page's
+    # head, next to the repeated symbol or other furniture; the same words inside a paragraph
+    # ("a United Nations programme of action / to advance responsible State behaviour ...")
+    # are text
+    grown = True
+    while grown:
+        grown = False
+        for i in sorted(title_pieces - marks):
+            if _next_filled(lines, i, -1) in marks or _next_filled(lines, i, 1) in marks:
+                marks.add(i)
+                grown = True
     for i in sorted(marks):
         text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
     return text
+
+
+def _next_filled(lines: list[str], i: int, step: int) -> int | None:
+    """The index of the nearest non-blank line before (step -1) or after (step 1) line i."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return j
+        j += step
+    return None
 
 
 # -- metadata the text states about itself --------------------------------------------------------
@@ -337,6 +364,8 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
     # read as plain digits (one character for one: spans stay valid)
     text = text.translate(_SUPERSCRIPTS)
+    if is_igov(text):
+        return _read_igov(text, name, path, notes)
     metadata: dict[str, str] = {}
     text = _front_matter(text, metadata, notes)
     fmt = detect_format(text)
@@ -364,6 +393,18 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     if "fm_symbol" in metadata and fmt == "text":
         fmt = "front-matter"
     return Document(path=path or name, name=name, text=text, format=fmt, metadata=metadata,
+                    notes=notes)
+
+
+def _read_igov(text: str, name: str, path: str | None, notes: list[str]) -> Document:
+    """A decision record of the UN iGov database: metadata from its fields, the decision
+    text in place (see :mod:`normgraph.read.igov`)."""
+    try:
+        clean, fields, spans = igov_text(text)
+        metadata = igov_metadata(fields, spans, notes)
+    except IGovError as exc:
+        raise ReadError(f"iGov record: {exc}") from None
+    return Document(path=path or name, name=name, text=clean, format="igov", metadata=metadata,
                     notes=notes)
 
 
