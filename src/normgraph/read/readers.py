@@ -3,7 +3,8 @@
 One reader per shape the corpus arrives in: YAML front matter (PDF extracts), Markdown
 renderings (``[75/240](#)`` links, ``*Decides*``), OCR (footnote markers read as ``!``, ``?``,
 ``%``), PDF text with page furniture (running headers, job numbers, page numbers), plain web
-text. Every reader keeps the text the same length as the decoded source: what it removes it
+text, and PDF files (laid out as PDF text by :mod:`.pdf`). Every reader keeps the text the
+same length as the decoded source (for a PDF: its extracted text): what it removes it
 overwrites with spaces, so a character span in ``Document.text`` is also a span in the source.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Document
+from .pdf import PdfError, is_pdf, pdf_text
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
@@ -207,6 +209,17 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
         if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
                 and not s.endswith((".", ";", ","))):
             marks.add(i)
+    # the last line of a running title may be too short to be told from text by itself
+    # ("communications technologies"): it is furniture when it runs on from a marked line
+    last = None
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s:
+            continue
+        if (i not in marks and last in marks and title_n and i > head_end
+                and _norm(s) in title_n and not s.endswith((".", ";", ","))):
+            marks.add(i)
+        last = i
     for i in sorted(marks):
         text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
     return text
@@ -333,7 +346,14 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     """Read one document from bytes. Raises :class:`ReadError` with a one-line reason."""
     if len(data) > MAX_BYTES:
         raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    text, notes = decode(data)
+    if is_pdf(data):
+        # a PDF is laid out as the text of a PDF extract; from here on it is read like one
+        try:
+            text, notes = pdf_text(data), []
+        except PdfError as exc:
+            raise ReadError(str(exc)) from None
+    else:
+        text, notes = decode(data)
     # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
     # read as plain digits (one character for one: spans stay valid)
     text = text.translate(_SUPERSCRIPTS)
@@ -363,6 +383,8 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     text = _remove_furniture(text, metadata.get("symbol"), metadata.get("title"))
     if "fm_symbol" in metadata and fmt == "text":
         fmt = "front-matter"
+    if is_pdf(data) and fmt == "text":
+        fmt = "pdf"
     return Document(path=path or name, name=name, text=text, format=fmt, metadata=metadata,
                     notes=notes)
 
