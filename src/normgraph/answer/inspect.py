@@ -15,8 +15,8 @@ from rdflib.namespace import RDF
 
 from ..check.validate import Report, validate_graph
 from ..graph.vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
-from ..read.symbols import Symbol, SymbolError, parse
 from ..resources import Paths
+from .resolve import UnknownSymbol, candidates
 
 __all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbols",
            "resolve_symbol", "instrument"]
@@ -42,16 +42,8 @@ def stats(graph: Graph) -> dict[str, dict[str, int]]:
             "total": {"triples": len(graph)}}
 
 
-class UnknownSymbol(LookupError):
-    """A symbol the graph does not hold; ``nearest`` are the closest known symbols."""
-
-    def __init__(self, text: str, nearest: list[str]):
-        hint = f"; nearest known: {', '.join(nearest)}" if nearest else ""
-        super().__init__(f"unknown symbol {text!r}{hint}")
-        self.nearest = nearest
-
-
 def known_symbols(graph: Graph) -> list[str]:
+    """Every instrument symbol the graph holds, sorted."""
     return sorted(str(o) for o in graph.objects(None, ELI.id_local))
 
 
@@ -59,15 +51,11 @@ def resolve_symbol(text: str, graph: Graph) -> str:
     """A symbol as a user types it ('80/16', 'A/RES/80/16', 'a/res/80/16', '77/512') ->
     the canonical symbol the graph holds. Raises SymbolError (malformed) or UnknownSymbol."""
     known = set(known_symbols(graph))
-    candidates: list[Symbol] = [parse(text)]
-    try:
-        candidates.append(parse(text, series="decision"))
-    except SymbolError:
-        pass
-    for c in candidates:
+    options = candidates(text)
+    for c in options:
         if c.symbol in known:
             return c.symbol
-    nearest = difflib.get_close_matches(candidates[0].symbol, sorted(known), n=3, cutoff=0.6)
+    nearest = difflib.get_close_matches(options[0].symbol, sorted(known), n=3, cutoff=0.6)
     raise UnknownSymbol(text, nearest)
 
 

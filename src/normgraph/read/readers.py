@@ -349,7 +349,7 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     if is_pdf(data):
         # a PDF is laid out as the text of a PDF extract; from here on it is read like one
         try:
-            text, notes = pdf_text(data), []
+            text, notes = pdf_text(data), list[str]()
         except PdfError as exc:
             raise ReadError(str(exc)) from None
     else:

@@ -125,6 +125,8 @@ def _load(folder: Path, _stamp: int) -> dict[str, Query]:
 
 
 def get_query(name: str, directory: Path | None = None) -> Query:
+    """One canned query by name; an unknown name is a :class:`ParameterError` naming the
+    nearest ones."""
     queries = load_queries(directory)
     if name not in queries:
         import difflib

@@ -71,6 +71,7 @@ def diff(old: Graph, new: Graph) -> dict[str, list[Any]]:
 
 
 def render_diff(changes: dict[str, list[Any]], fmt: str = "md") -> str:
+    """The changes between two releases (from :func:`diff`) as Markdown or JSON."""
     if fmt == "json":
         return json.dumps(changes, indent=2, ensure_ascii=False) + "\n"
     if fmt != "md":
