@@ -14,8 +14,9 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from ..check.validate import Report, validate_graph
+from ..graph.load import read_turtle
 from ..graph.vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
-from ..resources import Paths
+from ..resources import default_dump
 from .resolve import UnknownSymbol, candidates
 
 __all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbols",
@@ -23,14 +24,19 @@ __all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbo
 
 
 def load_graph(path: Path | None = None) -> Graph:
-    """The shipped dump (or ``path``) as an rdflib Graph."""
-    target = path or Paths.default().dump
-    return Graph().parse(target, format="turtle")
+    """The dump (``path``, else the project's ``data/normgraph.ttl``, else the one shipped in
+    the package) as an rdflib Graph, parsed by pyoxigraph.
+
+    >>> from normgraph import api
+    >>> len(api.load_graph()) > 0
+    True
+    """
+    return read_turtle(path or default_dump())
 
 
 def validate_file(path: Path) -> Report:
     """Validate a Turtle file against the shapes."""
-    return validate_graph(Graph().parse(path, format="turtle"))
+    return validate_graph(read_turtle(path))
 
 
 def stats(graph: Graph) -> dict[str, dict[str, int]]:

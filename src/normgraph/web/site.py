@@ -19,7 +19,17 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
-from ..api import CITO, ELI, NG, RELATION_BY_PROPERTY, base, serialize, to_turtle, write_atomic
+from ..api import (
+    CITO,
+    ELI,
+    NG,
+    RELATION_BY_PROPERTY,
+    base,
+    load_graph,
+    serialize,
+    to_turtle,
+    write_atomic,
+)
 
 __all__ = ["Site", "write_site"]
 
@@ -305,7 +315,7 @@ def describe_as(graph: Graph, fmt: str) -> str:
 
 def write_site(dump: Path, folder: Path) -> int:
     """Write the static site for ``dump`` into ``folder``; returns the number of pages."""
-    graph = Graph().parse(dump, format="turtle")
+    graph = load_graph(dump)
     site = Site(graph, dump)
     count = 0
     try:
