@@ -72,7 +72,7 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
     for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
         if p in RELATION_BY_PROPERTY or p in (ELI.has_part, ELI.cites, ELI.based_on):
             continue  # links are listed under "cites", parts under "paragraphs"
-        props.setdefault(graph.namespace_manager.normalizeUri(p), []).append(str(o))
+        props.setdefault(graph.namespace_manager.normalizeUri(str(p)), []).append(str(o))
     cites = [
         {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(o, ELI.id_local) or o)}
         for p, o in graph.predicate_objects(iri) if p in RELATION_BY_PROPERTY
@@ -82,7 +82,7 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
         for s, p in graph.subject_predicates(iri) if p in RELATION_BY_PROPERTY
     ]
     paragraphs = sorted(
-        ((int(graph.value(pp, NG.ordinal) or 0), str(graph.value(pp, ELI.number)))
+        ((int(str(graph.value(pp, NG.ordinal) or 0)), str(graph.value(pp, ELI.number)))
          for pp in graph.objects(iri, ELI.has_part)),
     )
     return {

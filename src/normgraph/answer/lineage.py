@@ -178,7 +178,9 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
         level += 1
         nxt: list[str] = []
         for node in frontier:
-            walked = [Link(src, rel, dst, para or "", int(ordinal or 0), verb, _date(cited))
+            # rows without a source, relation or target were left out of ``edges`` above
+            walked = [Link(str(src), str(rel), str(dst), para or "", int(ordinal or 0), verb,
+                           _date(cited))
                       for src, rel, dst, para, ordinal, verb, cited in edges.get(node, ())]
             for lk in sorted(walked, key=lambda x: (x.ordinal, x.target, x.source,
                                                      x.relation)):
@@ -249,7 +251,7 @@ def _tree(lin: Lineage) -> str:
 
 def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
     cols = ["from", "relation", "to", "paragraph", "to_type", "to_date", "to_title"]
-    rows = []
+    rows: list[dict[str, object]] = []
     for lk in lin.links:
         t = lin.instruments.get(lk.target, Instrument(lk.target))
         rows.append({"from": lk.source, "relation": lk.relation, "to": lk.target,

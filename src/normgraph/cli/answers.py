@@ -29,11 +29,11 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
     under a spinner on a terminal, so that errors surface here and the wait is explained."""
     from contextlib import nullcontext
 
-    from ..api import StoreError, open_store
+    from ..api import LocalStore, StoreError, open_store
 
     try:
         store = open_store(dump, endpoint, timeout)
-        if endpoint is None:
+        if isinstance(store, LocalStore):
             ready = store.indexed() if index else store.fresh()
             with nullcontext() if ready or not sys.stderr.isatty() else _spinner(
                     f"loading {store.dump.name} into the local store (once per dump)"):

@@ -331,10 +331,10 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
         # the symbol printed at the top of the first page: alone on its line, or after
         # "United Nations" in the masthead
         for line in head.split("\n")[:15]:
-            sm = _MASTHEAD.fullmatch(line.strip())
-            if sm:
+            mast = _MASTHEAD.fullmatch(line.strip())
+            if mast:
                 try:
-                    symbol = parse(sm.group("s"))
+                    symbol = parse(mast.group("s"))
                 except SymbolError:
                     continue
                 metadata["symbol"] = symbol.symbol

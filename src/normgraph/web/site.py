@@ -18,6 +18,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib.term import Node
 
 from ..api import (
     CITO,
@@ -98,7 +99,7 @@ class Site:
     def cbd(self, iri: URIRef) -> Graph:
         """The resource's triples, and for documents those of their paragraphs and citations."""
         out = Graph()
-        todo = [iri]
+        todo: list[Node] = [iri]
         seen: set[Any] = set()
         while todo:
             node = todo.pop()
@@ -185,7 +186,8 @@ class Site:
             refs = []
             for c in sorted(g.subjects(CITO.hasCitingEntity, p), key=str):
                 cited_iri = g.value(c, CITO.hasCitedEntity)
-                rel = RELATION_BY_PROPERTY.get(g.value(c, CITO.hasCitationCharacterization), "")
+                characterization = g.value(c, CITO.hasCitationCharacterization)
+                rel = RELATION_BY_PROPERTY.get(characterization, "") if characterization else ""
                 refs.append(f"{_e(rel)} <a href=\"{_e(self.href(cited_iri, here))}\">"
                             f"{_e(self.label(cited_iri))}</a>")
             for prop, kind_name in ((NG.restatesNorm, "norm"), (ELI.is_about, "theme"),
