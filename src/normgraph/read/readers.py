@@ -14,10 +14,9 @@ import datetime
 import re
 from pathlib import Path
 
-import yaml
-
 from ..model import Document
 from .pdf import PdfError, is_pdf, pdf_text
+from .safe_yaml import Mapping, YamlError, load
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
@@ -73,15 +72,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # -- front matter -----------------------------------------------------------------------------
 
-class _TextLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: a date stays the string written (and is checked
-    here), so '2025-02-30' is a warning, not a crash."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+#: the largest front matter read (real ones are a few hundred bytes)
+MAX_FRONT_MATTER = 256 * 1024
 
 _FM_OPEN = re.compile(r"\A\s*---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^---[ \t]*$", re.M)
@@ -95,18 +87,24 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
     if not close:
         raise ReadError("front matter opened on line 1 never closes")
     block = text[m.end() : close.start()]
+    first_line = text.count("\n", 0, m.end()) + 1  # the file's line of the block's line 1
     try:
-        data = yaml.load(block, Loader=_TextLoader) or {}  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, ValueError) as exc:
-        first = str(exc).splitlines()[0]
-        raise ReadError(f"front matter is not valid YAML ({first})") from None
+        data = load(block, max_bytes=MAX_FRONT_MATTER) or {}
+    except YamlError as exc:
+        # "line N: ..." of the block, told as a line of the file
+        where = re.match(r"line (\d+): (.*)", str(exc))
+        said = f"line {int(where.group(1)) + first_line - 1}: {where.group(2)}" if where \
+            else str(exc)
+        raise ReadError(f"front matter is not valid YAML ({said})") from None
     if not isinstance(data, dict):
         raise ReadError("front matter is not a mapping of keys to values")
     for key, value in data.items():
         if value is None:
             continue
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            value = value.isoformat()[:10]
+        if isinstance(value, (dict, list)):
+            line = data.lines[key] + first_line - 1 if isinstance(data, Mapping) else first_line
+            notes.append(f"front matter line {line}: {key} is not a single value; ignored")
+            continue
         metadata[f"fm_{key}"] = str(value).strip()
     tm = re.search(r"^title:[ \t]*(\S.*?)[ \t]*$", block, re.M)
     if tm:  # where the title is printed in the source, so its paragraph keeps a true span
