@@ -34,11 +34,11 @@ def _one_line(result) -> str:
 
 
 FRONT_MATTER = [
-    ("nested", "title: " + "[" * 10_000 + "\n", "line 2: nested more than"),
+    ("nested", "title: " + "[" * 10_000 + "\n", "front matter line 2: nested more than"),
     ("laughs", LAUGHS, "line 2: YAML anchors and aliases are not accepted"),
     ("surrogate", 'title: "x \\ud800 y"\n', "line 2: a lone surrogate character"),
     ("huge", "title: " + "x" * 300_000 + "\n", "larger than 256 KiB"),
-    ("not yaml", "title: [unclosed\n", "front matter is not valid YAML (line 3:"),
+    ("not yaml", "title: [unclosed\n", "front matter line 3: not valid YAML ("),
 ]
 
 

@@ -95,7 +95,7 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
         where = re.match(r"line (\d+): (.*)", str(exc))
         said = f"line {int(where.group(1)) + first_line - 1}: {where.group(2)}" if where \
             else str(exc)
-        raise ReadError(f"front matter is not valid YAML ({said})") from None
+        raise ReadError(f"front matter {said}") from None
     if not isinstance(data, dict):
         raise ReadError("front matter is not a mapping of keys to values")
     for key, value in data.items():

@@ -100,7 +100,8 @@ def load(text: str, max_bytes: int = 16 * 1024 * 1024) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}: " if mark else ""
-        raise YamlError(f"{where}{exc.problem or exc.context or 'not valid YAML'}") from None
+        said = exc.problem or exc.context
+        raise YamlError(f"{where}not valid YAML" + (f" ({said})" if said else "")) from None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise YamlError(f"not valid YAML ({(str(exc).splitlines() or [''])[0]})") from None
     finally:
