@@ -88,10 +88,13 @@ def child_rdflib(dump: Path, root_iri: str, theme_iri: str) -> None:
 
     g = Graph()
     step("rdflib_parse", lambda: g.parse(dump, format="turtle"))
-    step("lineage_rdflib", lambda: list(g.query(get_query("lineage").text,
-                                                initBindings={"root": URIRef(root_iri)})))
-    step("theme_rdflib", lambda: list(g.query(get_query("theme").text,
-                                              initBindings={"theme": URIRef(theme_iri)})))
+    lineage, theme = get_query("lineage"), get_query("theme")
+    # a parameter is bound under its query variable (grlc style: ?_root_iri)
+    root_var, theme_var = lineage.param("root").variable, theme.param("theme").variable
+    step("lineage_rdflib", lambda: list(g.query(lineage.text,
+                                                initBindings={root_var: URIRef(root_iri)})))
+    step("theme_rdflib", lambda: list(g.query(theme.text,
+                                              initBindings={theme_var: URIRef(theme_iri)})))
 
 
 def rdflib_baseline(dump: Path, root_iri: str, theme_iri: str,
@@ -182,8 +185,11 @@ def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
     plain.bulk_load(path=str(dump), format=ox.RdfFormat.TURTLE)
     out["oxigraph_load"] = round(time.perf_counter() - t, 2)
     # the same query text, bound the same way (a VALUES block; see normgraph.store.terms)
-    lq = bind_values(lineage_text, {"root": Term(root_iri)})
-    tq = bind_values(theme_text, {"theme": Term(theme_iri)})
+    # a parameter is bound under its query variable (grlc style: ?_root_iri)
+    root_var = get_query("lineage").param("root").variable  # type: ignore[union-attr]
+    theme_var = get_query("theme").param("theme").variable  # type: ignore[union-attr]
+    lq = bind_values(lineage_text, {root_var: Term(root_iri)})
+    tq = bind_values(theme_text, {theme_var: Term(theme_iri)})
     out["lineage_oxigraph"] = _best(lambda: list(plain.query(lq)))
     # the same query text on our on-disk store (what `--endpoint`-less SPARQL users get)
     out["lineage_store_sparql"] = _best(lambda: store.select(lq), 3)

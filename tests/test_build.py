@@ -109,3 +109,36 @@ def test_exports_are_isomorphic(tmp_path: Path) -> None:
             other.parse(data=text, format=parser)
         assert isomorphic(g, other), fmt
         assert serialize(g, fmt) == text  # deterministic
+
+
+@pytest.mark.slow
+def test_a_parallel_build_prints_only_its_result(tmp_path: Path) -> None:
+    """Worker processes end silently when the pool stops them (they used to inherit the CLI's
+    SIGTERM handler and print KeyboardInterrupt tracebacks after a successful build)."""
+    import sys
+
+    from normgraph.pipeline.build import PARALLEL_FROM
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import corpus
+
+    corpus.write(PARALLEL_FROM, tmp_path)
+    exe = Path(sys.executable).with_name("normgraph")
+    out = subprocess.run([str(exe), "build", "--root", str(tmp_path)], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"read {PARALLEL_FROM} documents")
+    assert lines[1] == f"wrote {tmp_path / 'data' / 'normgraph.ttl'}"
+
+
+def test_build_outside_a_project_writes_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from normgraph.cli import app
+
+    result = CliRunner().invoke(app, ["build", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"normgraph: {tmp_path}: not a project folder (no data/sources)"
+    assert not (tmp_path / "data").exists()

@@ -418,7 +418,7 @@ def test_build_with_a_broken_catalog_is_one_line(project: Path) -> None:
     catalog.write_text("documents: [: not yaml\n", encoding="utf-8")
     result = run("build", "--root", project)
     assert result.exit_code == 1
-    assert one_line(result.stderr).startswith(f"normgraph: {catalog}: not valid YAML")
+    assert one_line(result.stderr).startswith(f"normgraph: {catalog}: line 1: not valid YAML")
 
 
 def test_build_with_broken_reference_data_is_one_line(project: Path) -> None:
@@ -426,7 +426,7 @@ def test_build_with_broken_reference_data_is_one_line(project: Path) -> None:
     norms.write_text("norms: [: not yaml\n", encoding="utf-8")
     result = run("build", "--root", project)
     assert result.exit_code == 1
-    assert one_line(result.stderr).startswith(f"normgraph: {norms}: not valid YAML")
+    assert one_line(result.stderr).startswith(f"normgraph: {norms}: line 1: not valid YAML")
 
 
 def test_build_root_that_is_not_a_project(tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ def _stage(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "root"
+    if parts[1] == "__main__":
+        return "cli"  # ``python -m normgraph`` is the command itself
     return "root" if parts[1] in ROOT_MODULES else parts[1]
 
 

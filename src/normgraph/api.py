@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer.inspect import (
-        UnknownSymbol,
         instrument,
         known_symbols,
         load_graph,
@@ -43,6 +42,8 @@ if TYPE_CHECKING:
     )
     from .answer.network import influence, shortest_chain
     from .answer.render import ROW_FORMATS, render_rows, shorten
+    from .answer.resolve import UnknownSymbol, full_symbol
+    from .answer.typed import query
     from .check.validate import Report, validate_graph
     from .config import base
     from .extract.records import extract
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
-    from .store.terms import Result, StoreError, Term
+    from .store.terms import Result, StoreError, Term, python_value
     from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
 #: public name -> (module under normgraph, attribute)
@@ -108,6 +109,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "StoreError": ("store.terms", "StoreError"),
     "Term": ("store.terms", "Term"),
     "Result": ("store.terms", "Result"),
+    "python_value": ("store.terms", "python_value"),
     "LocalStore": ("store.triplestore", "LocalStore"),
     "RemoteStore": ("store.triplestore", "RemoteStore"),
     "open_store": ("store.triplestore", "open_store"),
@@ -131,7 +133,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_graph": ("answer.inspect", "load_graph"),
     "validate_file": ("answer.inspect", "validate_file"),
     "stats": ("answer.inspect", "stats"),
-    "UnknownSymbol": ("answer.inspect", "UnknownSymbol"),
+    "UnknownSymbol": ("answer.resolve", "UnknownSymbol"),
+    "full_symbol": ("answer.resolve", "full_symbol"),
+    "query": ("answer.typed", "query"),
     "known_symbols": ("answer.inspect", "known_symbols"),
     "resolve_symbol": ("answer.inspect", "resolve_symbol"),
     "instrument": ("answer.inspect", "instrument"),
@@ -186,6 +190,7 @@ __all__ = [
     "export_all",
     "extract",
     "extraction_json",
+    "full_symbol",
     "get_query",
     "influence",
     "ingest",
@@ -202,6 +207,8 @@ __all__ = [
     "open_store",
     "parse_symbol",
     "push",
+    "python_value",
+    "query",
     "read_document",
     "read_documents",
     "render_diff",

@@ -14,23 +14,29 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..check.validate import Report, validate_graph
+from ..graph.load import read_turtle
 from ..graph.vocab import ELI, NG, RELATION_BY_PROPERTY, instrument_iri
-from ..read.symbols import Symbol, SymbolError, parse
-from ..resources import Paths
+from ..resources import default_dump
+from .resolve import UnknownSymbol, candidates
 
 __all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbols",
            "resolve_symbol", "instrument"]
 
 
 def load_graph(path: Path | None = None) -> Graph:
-    """The shipped dump (or ``path``) as an rdflib Graph."""
-    target = path or Paths.default().dump
-    return Graph().parse(target, format="turtle")
+    """The dump (``path``, else the project's ``data/normgraph.ttl``, else the one shipped in
+    the package) as an rdflib Graph, parsed by pyoxigraph.
+
+    >>> from normgraph import api
+    >>> len(api.load_graph()) > 0
+    True
+    """
+    return read_turtle(path or default_dump())
 
 
 def validate_file(path: Path) -> Report:
     """Validate a Turtle file against the shapes."""
-    return validate_graph(Graph().parse(path, format="turtle"))
+    return validate_graph(read_turtle(path))
 
 
 def stats(graph: Graph) -> dict[str, dict[str, int]]:
@@ -42,16 +48,8 @@ def stats(graph: Graph) -> dict[str, dict[str, int]]:
             "total": {"triples": len(graph)}}
 
 
-class UnknownSymbol(LookupError):
-    """A symbol the graph does not hold; ``nearest`` are the closest known symbols."""
-
-    def __init__(self, text: str, nearest: list[str]):
-        hint = f"; nearest known: {', '.join(nearest)}" if nearest else ""
-        super().__init__(f"unknown symbol {text!r}{hint}")
-        self.nearest = nearest
-
-
 def known_symbols(graph: Graph) -> list[str]:
+    """Every instrument symbol the graph holds, sorted."""
     return sorted(str(o) for o in graph.objects(None, ELI.id_local))
 
 
@@ -59,15 +57,11 @@ def resolve_symbol(text: str, graph: Graph) -> str:
     """A symbol as a user types it ('80/16', 'A/RES/80/16', 'a/res/80/16', '77/512') ->
     the canonical symbol the graph holds. Raises SymbolError (malformed) or UnknownSymbol."""
     known = set(known_symbols(graph))
-    candidates: list[Symbol] = [parse(text)]
-    try:
-        candidates.append(parse(text, series="decision"))
-    except SymbolError:
-        pass
-    for c in candidates:
+    options = candidates(text)
+    for c in options:
         if c.symbol in known:
             return c.symbol
-    nearest = difflib.get_close_matches(candidates[0].symbol, sorted(known), n=3, cutoff=0.6)
+    nearest = difflib.get_close_matches(options[0].symbol, sorted(known), n=3, cutoff=0.6)
     raise UnknownSymbol(text, nearest)
 
 
@@ -78,7 +72,7 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
     for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
         if p in RELATION_BY_PROPERTY or p in (ELI.has_part, ELI.cites, ELI.based_on):
             continue  # links are listed under "cites", parts under "paragraphs"
-        props.setdefault(graph.namespace_manager.normalizeUri(p), []).append(str(o))
+        props.setdefault(graph.namespace_manager.normalizeUri(str(p)), []).append(str(o))
     cites = [
         {"relation": RELATION_BY_PROPERTY[p], "symbol": str(graph.value(o, ELI.id_local) or o)}
         for p, o in graph.predicate_objects(iri) if p in RELATION_BY_PROPERTY
@@ -95,7 +89,7 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
         for other in graph.objects(work, DCTERMS.hasVersion) if other != iri
     )
     paragraphs = sorted(
-        ((int(graph.value(pp, NG.ordinal) or 0), str(graph.value(pp, ELI.number)))
+        ((int(str(graph.value(pp, NG.ordinal) or 0)), str(graph.value(pp, ELI.number)))
          for pp in graph.objects(iri, ELI.has_part)),
     )
     return {

@@ -9,12 +9,14 @@ a tree, a table, the stable JSON interface, CSV, Markdown, Graphviz DOT, Mermaid
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..store.triplestore import Store
+from ..store.triplestore import Store, open_store
 from .render import render_rows, shorten
+from .resolve import full_symbol
 
 __all__ = ["Instrument", "Link", "Lineage", "lineage", "FORMATS", "render"]
 
@@ -23,21 +25,39 @@ FORMATS = ("tree", "table", "json", "csv", "md", "dot", "mermaid", "ttl")
 
 @dataclass(frozen=True)
 class Instrument:
+    """An instrument met on the way: its symbol, type, title and date of adoption."""
+
     symbol: str
     type: str | None = None
     title: str | None = None
-    date: str | None = None
+    date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
 class Link:
+    """One typed reference: ``source`` cites ``target`` with ``relation`` in its paragraph
+    ``paragraph`` (the ``ordinal``-th paragraph of the source), with the verb and the date of
+    the cited instrument as the paragraph states them."""
+
     source: str  # the citing instrument's symbol
     relation: str
     target: str  # the cited instrument's symbol
     paragraph: str
     ordinal: int = 0
     verb: str | None = None
-    cited_date: str | None = None
+    cited_date: datetime.date | None = None
+
+
+def _date(text: str | None) -> datetime.date | None:
+    """An ISO date as the store gives it, or None (a malformed one is never guessed)."""
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _iso(date: datetime.date | None) -> str | None:
+    return date.isoformat() if date else None
 
 
 @dataclass
@@ -54,7 +74,7 @@ class Lineage:
             "root": self.root,
             "direction": self.direction,
             "instruments": [
-                {"symbol": i.symbol, "type": i.type, "title": i.title, "date": i.date}
+                {"symbol": i.symbol, "type": i.type, "title": i.title, "date": _iso(i.date)}
                 for i in sorted(self.instruments.values(),
                                 key=lambda i: (self.depth.get(i.symbol, 0), i.symbol))
             ],
@@ -66,16 +86,31 @@ class Lineage:
         }
 
 
-def lineage(store: Store, symbol: str, direction: str = "up", depth: int | None = None,
-            relations: set[str] | None = None) -> Lineage:
-    """The lineage of the instrument with the full ``symbol``. ``depth`` limits the number of
-    links from the root; ``relations`` keeps only links of those relation names.
+def lineage(store: Store | str, symbol: str | None = None, direction: str = "up",
+            depth: int | None = None, relations: set[str] | None = None) -> Lineage:
+    """The lineage of an instrument, the symbol written as a user writes it ('80/16',
+    'A/RES/80/16', '77/512' for a decision). ``depth`` limits the number of links from the
+    root; ``relations`` keeps only links of those relation names. ``store`` may be left out
+    (``lineage("80/16")``): the local store over the default dump answers.
 
     The local store answers from its link index (the canned ``links`` query, kept beside the
     store); a remote endpoint runs the canned ``lineage`` or ``descendants`` query. Both give
-    the same result (tested)."""
+    the same result (tested). Raises :class:`~normgraph.read.symbols.SymbolError` for a
+    malformed symbol and :class:`~normgraph.answer.resolve.UnknownSymbol` for one the graph
+    does not hold.
+
+    >>> from normgraph import api
+    >>> up = api.lineage("80/16", depth=1)                        # doctest: +SKIP
+    >>> up.links[0].relation, up.instruments["A/RES/75/240"].date  # doctest: +SKIP
+    ('recalls', datetime.date(2020, 12, 31))
+    """
+    if isinstance(store, str):
+        symbol, store = store, open_store()
+    if symbol is None:
+        raise TypeError("lineage() needs a symbol")
     if direction not in ("up", "down"):
         raise ValueError("direction is 'up' or 'down'")
+    symbol = full_symbol(store, symbol)
     index = getattr(store, "link_index", None)
     if callable(index):
         found = index()
@@ -126,7 +161,7 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
     the ``links`` query's columns; only the ones walked become :class:`Link` objects."""
     def instrument(sym: str) -> Instrument:
         card = cards.get(sym)
-        return Instrument(sym, card[1], card[3], card[2]) if card else Instrument(sym)
+        return Instrument(sym, card[1], card[3], _date(card[2])) if card else Instrument(sym)
 
     out = Lineage(symbol, direction)
     edges: dict[str, list[list[str | None]]] = defaultdict(list)
@@ -143,7 +178,9 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
         level += 1
         nxt: list[str] = []
         for node in frontier:
-            walked = [Link(src, rel, dst, para or "", int(ordinal or 0), verb, cited)
+            # rows without a source, relation or target were left out of ``edges`` above
+            walked = [Link(str(src), str(rel), str(dst), para or "", int(ordinal or 0), verb,
+                           _date(cited))
                       for src, rel, dst, para, ordinal, verb, cited in edges.get(node, ())]
             for lk in sorted(walked, key=lambda x: (x.ordinal, x.target, x.source,
                                                      x.relation)):
@@ -163,7 +200,7 @@ def _walk(symbol: str, direction: str, depth: int | None, relations: set[str] | 
 # -- rendering ---------------------------------------------------------------------------------
 
 def _describe(i: Instrument, width: int = 70) -> str:
-    bits = [b for b in (i.type, i.date) if b]
+    bits = [b for b in (i.type, _iso(i.date)) if b]
     head = f"{i.symbol}" + (f" ({', '.join(bits)})" if bits else "")
     return head + (f"  {shorten(i.title, width)}" if i.title else "")
 
@@ -214,11 +251,11 @@ def _tree(lin: Lineage) -> str:
 
 def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
     cols = ["from", "relation", "to", "paragraph", "to_type", "to_date", "to_title"]
-    rows = []
+    rows: list[dict[str, object]] = []
     for lk in lin.links:
         t = lin.instruments.get(lk.target, Instrument(lk.target))
         rows.append({"from": lk.source, "relation": lk.relation, "to": lk.target,
-                     "paragraph": lk.paragraph, "to_type": t.type, "to_date": t.date,
+                     "paragraph": lk.paragraph, "to_type": t.type, "to_date": _iso(t.date),
                      "to_title": t.title})
     return cols, rows
 
@@ -244,7 +281,7 @@ def to_dot(lin: Lineage) -> str:
            '  edge [fontname="Helvetica", fontsize=9, color="#4a5a7a"];']
     for sym in sorted(lin.instruments, key=lambda s: (lin.depth.get(s, 0), s)):
         i = lin.instruments[sym]
-        label = "\\n".join(x for x in (sym, i.type, i.date) if x)
+        label = "\\n".join(x for x in (sym, i.type, _iso(i.date)) if x)
         extra = ', fillcolor="#ffe9a8", penwidth=2' if sym == lin.root else ""
         out.append(f'  {_dot_id(sym)} [label="{label}"{extra}];')
     for (source, relation, target), paras in _by_link(lin).items():
@@ -259,7 +296,7 @@ def to_mermaid(lin: Lineage) -> str:
     out = ["flowchart BT"]
     for sym, nid in ids.items():
         i = lin.instruments[sym]
-        text = "<br/>".join(x for x in (sym, i.date) if x).replace('"', "'")
+        text = "<br/>".join(x for x in (sym, _iso(i.date)) if x).replace('"', "'")
         out.append(f'  {nid}["{text}"]')
     for source, relation, target in _by_link(lin):
         out.append(f"  {ids[source]} -->|{relation}| {ids[target]}")
@@ -284,6 +321,7 @@ def to_turtle(lin: Lineage) -> str:
 
 
 def render(lin: Lineage, fmt: str = "tree") -> str:
+    """A lineage in one of :data:`FORMATS` (tree, table, json, csv, md, dot, mermaid, ttl)."""
     if fmt == "tree":
         return _tree(lin)
     if fmt == "json":

@@ -15,6 +15,7 @@ ROW_FORMATS = ("table", "csv", "tsv", "json", "md")
 
 
 def shorten(text: str | None, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     if text is None:
         return ""
     text = " ".join(str(text).split())

@@ -29,11 +29,11 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
     under a spinner on a terminal, so that errors surface here and the wait is explained."""
     from contextlib import nullcontext
 
-    from ..api import StoreError, open_store
+    from ..api import LocalStore, StoreError, open_store
 
     try:
         store = open_store(dump, endpoint, timeout)
-        if endpoint is None:
+        if isinstance(store, LocalStore):
             ready = store.indexed() if index else store.fresh()
             with nullcontext() if ready or not sys.stderr.isatty() else _spinner(
                     f"loading {store.dump.name} into the local store (once per dump)"):
@@ -74,22 +74,14 @@ def _emit(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
 def _full_symbol(text: str, store: Any) -> str:
     """The full symbol of an instrument the graph holds, or a one-line error with the
     nearest known symbols."""
-    import difflib
-
-    from ..api import SymbolError
-    from ..api import parse_symbol as parse
+    from ..api import StoreError, SymbolError, UnknownSymbol, full_symbol
 
     try:
-        symbol = parse(text).symbol
+        return full_symbol(store, text)
     except SymbolError as exc:
         fail(str(exc), 2)
-    card = _run(store, "instrument", {"instrument": symbol})
-    if card.rows and card.rows[0].get("symbol"):
-        return symbol
-    known = [r["symbol"] for r in _run(store, "instruments").rows if r.get("symbol")]
-    near = difflib.get_close_matches(symbol, known, n=3, cutoff=0.5)
-    hint = f"; nearest: {', '.join(near)}" if near else ""
-    fail(f"{symbol}: no such instrument in the graph{hint}")
+    except (UnknownSymbol, StoreError) as exc:
+        fail(str(exc))
 
 
 def _key(result_iri: str | None) -> str:

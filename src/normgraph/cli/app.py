@@ -27,7 +27,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def _graph(dump: Path | None):
     from .. import api
 
-    target = dump or api.Paths.default().dump
+    target = dump or api.default_dump()
     if not target.exists():
         fail(f"{target}: no dump here; run `normgraph build` first")
     try:
@@ -48,4 +48,5 @@ def _symbol(text: str, graph) -> str:
         fail(str(exc), 1)
 
 
-DumpOption = typer.Option(None, "--dump", help="Turtle dump to read (default: data/normgraph.ttl).")
+DumpOption = typer.Option(None, "--dump", help="Turtle dump to read (default: data/normgraph.ttl, "
+                          "else the dump shipped with normgraph).")

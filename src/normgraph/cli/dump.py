@@ -80,8 +80,9 @@ def build(
     from ..api import CatalogError, ReferenceDataError
 
     paths = api.Paths(root) if root else api.Paths.default()
-    if root and not paths.sources.is_dir():
-        fail(f"{root}: not a project folder (no data/sources)", 2)
+    if not paths.sources.is_dir():
+        # building nothing would write a dump that then hides the shipped one
+        fail(f"{paths.root}: not a project folder (no data/sources)", 2)
     import signal
 
     def _terminate(signum: int, _frame: object) -> None:
@@ -126,7 +127,7 @@ def validate(file: Path | None = typer.Argument(None, help="Turtle file (default
     violation (focus node, path, message)."""
     from .. import api
 
-    target = file or api.Paths.default().dump
+    target = file or api.default_dump()
     if not target.exists():
         fail(f"{target}: no such file")
     try:

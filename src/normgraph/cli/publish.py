@@ -42,9 +42,7 @@ def diff_cmd(
     fmt: str = typer.Option("md", "--format", "-f", help="md or json"),
 ) -> None:
     """What changed between two dumps: instruments and links added or removed."""
-    from rdflib import Graph
-
-    from ..api import diff, render_diff
+    from ..api import diff, load_graph, render_diff
 
     if fmt not in ("md", "json"):
         fail(f"unknown format {fmt!r}; choose md or json", 2)
@@ -53,7 +51,7 @@ def diff_cmd(
         if not path.is_file():
             fail(f"{path}: no such file")
         try:
-            graphs.append(Graph().parse(path, format="turtle"))
+            graphs.append(load_graph(path))
         except Exception as exc:  # any parser error is one line for the user
             fail(f"{path}: cannot be parsed as Turtle ({str(exc).splitlines()[0]})")
     sys.stdout.write(render_diff(diff(graphs[0], graphs[1]), fmt))

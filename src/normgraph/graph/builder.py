@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -53,7 +53,7 @@ from .vocab import (
 )
 
 # each term made once (see vocab.terms): the builder adds millions of triples to large corpora
-CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD = (
+CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD = (  # type: ignore[misc,assignment]
     terms(ns) for ns in (CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD))
 
 __all__ = ["GraphInput", "Assembled", "assemble", "build_graphs", "build_dataset", "to_dataset",
@@ -257,8 +257,9 @@ def _assemble(data: GraphInput) -> Assembled:
 
     # -- the ontology travels with the data, so a dump is self-describing --------------------
     b.current = "ontology"
-    for t in ontology_graph():
-        b.add(*t)
+    for s, p, o in ontology_graph():
+        # the ontology's subjects include blank nodes (restrictions, lists): triples as parsed
+        b.add(cast(URIRef, s), cast(URIRef, p), o)
 
     # -- reference data ---------------------------------------------------------------------------
     _reference(b, ref, files)

@@ -189,15 +189,6 @@ def to_ntriples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]) -> str
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _sorted_graph(source: Graph | Dataset) -> Graph:
-    g = Graph()
-    for name, ns in PREFIXES.items():
-        g.bind(name, ns)
-    for t in sorted(_triples(source), key=lambda t: tuple(_sort_key(x) for x in t)):
-        g.add(t)
-    return g
-
-
 def serialize(source: Graph | Dataset, fmt: str) -> str:
     """Serialise in ``ttl``, ``nt``, ``jsonld`` or ``trig``; all deterministic."""
     if fmt == "ttl":
@@ -205,7 +196,9 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
     if fmt == "nt":
         return to_ntriples(source)
     if fmt == "jsonld":
-        return _sorted_graph(source).serialize(format="json-ld", indent=1, sort_keys=True)
+        from .jsonld import to_jsonld
+
+        return to_jsonld(_triples(source))
     if fmt == "trig":
         if not isinstance(source, Dataset):
             return prefix_lines() + "\n{\n" + "".join(turtle_chunks(source)) + "}\n"

@@ -14,8 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..read.catalog import SOURCE
+from ..read.safe_yaml import YamlError, load
+from ..read.schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
 from ..read.symbols import SymbolError, parse
 from ..resources import resource_dir
 
@@ -307,6 +308,32 @@ _FILES = {
 }
 
 
+#: the largest reference file read
+MAX_BYTES = 16 * 1024 * 1024
+_SOURCES = ListOf((TEXT, SOURCE), single=True)  # a symbol, or a source record
+_LABELS = ListOf(TEXT, single=True)
+_CONCEPT = {"key": TEXT, "label": TEXT, "notation": TEXT, "definition": TEXT, "note": TEXT,
+            "alt_labels": _LABELS, "cues": _LABELS, "exact_match": _LABELS,
+            "sources": _SOURCES, "wording": _SOURCES}
+#: what each reference file may hold: one list of records under the file's name
+SCHEMAS = {name: Record({name: ListOf(Record(fields, frozenset(required), name[:-1]))})
+           for name, fields, required in [
+    ("norms", _CONCEPT, {"key", "label"}),
+    ("pillars", _CONCEPT, {"key", "label"}),
+    ("themes", _CONCEPT, {"key", "label"}),
+    ("bodies", {**_CONCEPT, "parent": TEXT, "established_by": (TEXT, SOURCE),
+                "mandated_by": ListOf((TEXT, SOURCE), single=True),
+                "ended_by": (TEXT, SOURCE)}, {"key", "label"}),
+    ("instruments", {"symbol": TEXT, "kind": TEXT, "title": TEXT, "date": DATE,
+                     "passed_by": TEXT, "note": TEXT, "sources": _SOURCES,
+                     "links": ListOf(Record({"target": TEXT, "relation": TEXT,
+                                             "paragraph": NUMBERED, "verb": TEXT,
+                                             "note": TEXT}, frozenset({"target", "relation",
+                                                                       "paragraph"}),
+                                            name="link"))}, {"symbol"}),
+]}
+
+
 def load_reference(directory: Path | str | None = None) -> ReferenceData:
     """Load ``norms``, ``pillars``, ``themes``, ``bodies`` and ``instruments`` YAML files from
     ``directory`` (default: the reference data shipped with the package). A missing file is
@@ -318,10 +345,13 @@ def load_reference(directory: Path | str | None = None) -> ReferenceData:
         if not path.exists():
             continue
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ReferenceError(f"{path}: not valid YAML: {first}") from None
+            raw = load(path.read_text(encoding="utf-8"), max_bytes=MAX_BYTES)
+            if raw is not None:
+                check(raw, SCHEMAS[name], path=name)
+        except (YamlError, SchemaError) as exc:
+            raise ReferenceError(f"{path}: {exc}") from None
+        except UnicodeDecodeError:
+            raise ReferenceError(f"{path}: not UTF-8 text") from None
         if raw is None:
             continue
         records = raw.get(name) if isinstance(raw, dict) else raw

@@ -18,6 +18,7 @@ from typing import Any
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.term import Node
 
 from ..config import DEFAULT_BASE, base  # noqa: F401  (part of this module's interface)
 
@@ -238,4 +239,5 @@ RELATION_SUPER: dict[str, URIRef] = {
     name: (ELI.based_on if name == "establishes" else ELI.cites) for name in RELATIONS
 }
 
-RELATION_BY_PROPERTY: dict[URIRef, str] = {prop: name for name, prop in RELATIONS.items()}
+#: keyed by any term (a predicate read back from a graph is typed as a Node)
+RELATION_BY_PROPERTY: dict[Node, str] = {prop: name for name, prop in RELATIONS.items()}

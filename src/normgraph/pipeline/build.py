@@ -183,6 +183,16 @@ def _read_and_extract(index: int
     return doc, digest, extraction, read - start, time.perf_counter() - read
 
 
+def _quiet_worker() -> None:
+    """A worker leaves stopping to the parent: it dies silently when the pool ends it
+    (SIGTERM), and ignores the terminal's Ctrl-C (SIGINT), which the parent handles. A forked
+    worker otherwise inherits the CLI's handler and prints a KeyboardInterrupt traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], reference: Any,
                           progress: Any, spent: dict[str, float] | None = None,
                           ) -> tuple[list[tuple[Extraction, str]], list[FileError]]:
@@ -202,7 +212,8 @@ def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], r
     errors: list[FileError] = []
     claims = _Claims()
     try:
-        with (multiprocessing.get_context("fork").Pool(workers) if parallel
+        with (multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+              if parallel
               else nullcontext(None)) as pool:
             results = pool.imap(_read_and_extract, range(len(paths)),
                                 chunksize=max(1, len(paths) // (workers * 16))) \

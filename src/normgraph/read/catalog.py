@@ -5,14 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .safe_yaml import YamlError, line_of, load
+from .schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
 from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
 
 #: document kinds the catalog knows, as written there
 KINDS = ("resolution", "decision", "report", "document", "web page", "news item")
+
+
+#: where a curated value was read: a source file or a symbol, and a paragraph
+SOURCE = Record({"file": TEXT, "symbol": TEXT, "paragraph": NUMBERED, "note": TEXT},
+                name="source")
+#: where a third-party store holds a source file: repository, path and commit (and the field
+#: of a JSON record the text was taken from)
+ORIGIN = Record({"repository": TEXT, "path": TEXT, "commit": TEXT, "field": TEXT},
+                frozenset({"repository", "path", "commit"}), name="origin")
+#: one record of ``catalog.yaml``
+DOCUMENT = Record(
+    {"file": TEXT, "kind": TEXT, "format": TEXT, "symbol": TEXT, "title": TEXT, "date": DATE,
+     "url": TEXT, "passed_by": TEXT, "about": TEXT, "sources": ListOf(SOURCE),
+     "origin": ORIGIN},
+    frozenset({"file", "kind"}), name="document record")
+CATALOG = Record({"documents": ListOf(DOCUMENT)}, name="catalog")
+#: the largest catalog read (about 30,000 records)
+MAX_BYTES = 16 * 1024 * 1024
 
 
 class CatalogError(ValueError):
@@ -49,31 +67,33 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
     if not p.exists():
         return {}
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0]
-        raise CatalogError(f"{p}: not valid YAML ({first})") from None
-    records = data.get("documents", []) if isinstance(data, dict) else None
-    if not isinstance(records, list):
-        raise CatalogError(f"{p}: expected a 'documents:' list")
+        data = load(p.read_text(encoding="utf-8"), max_bytes=MAX_BYTES) or {"documents": []}
+        check(data, CATALOG, path="catalog")
+    except (YamlError, SchemaError) as exc:
+        raise CatalogError(f"{p}: {exc}") from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"{p}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CatalogError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    records = data.get("documents") or []
     entries: dict[str, CatalogEntry] = {}
-    for i, rec in enumerate(records, start=1):
-        if not isinstance(rec, dict) or not rec.get("file"):
-            raise CatalogError(f"{p}: record {i} has no 'file'")
-        name = str(rec["file"])
-        kind = str(rec.get("kind", "")).strip()
+    for i, rec in enumerate(records):
+        at = f"{p}: line {line_of(records, i)}"
+        name = rec["file"]
+        kind = rec["kind"].strip()
         if kind not in KINDS:
-            raise CatalogError(f"{p}: {name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+            raise CatalogError(f"{p}: line {line_of(rec, 'kind')}: {name}: kind {kind!r} is not "
+                               f"one of {', '.join(KINDS)}")
         symbol = rec.get("symbol")
         if symbol is not None:
             try:
                 symbol = parse(str(symbol)).symbol
             except SymbolError as exc:
-                raise CatalogError(f"{p}: {name}: {exc}") from None
+                raise CatalogError(f"{p}: line {line_of(rec, 'symbol')}: {name}: {exc}") from None
             if not rec.get("sources"):
-                raise CatalogError(f"{p}: {name}: a curated symbol needs 'sources'")
+                raise CatalogError(f"{at}: {name}: a curated symbol needs 'sources'")
         if name in entries:
-            raise CatalogError(f"{p}: {name} is listed twice")
+            raise CatalogError(f"{at}: {name} is listed twice")
         title = rec.get("title")
         origin = rec.get("origin") or {}
         if not isinstance(origin, dict) or (origin and not all(

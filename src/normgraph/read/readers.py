@@ -3,7 +3,8 @@
 One reader per shape the corpus arrives in: YAML front matter (PDF extracts), Markdown
 renderings (``[75/240](#)`` links, ``*Decides*``), OCR (footnote markers read as ``!``, ``?``,
 ``%``), PDF text with page furniture (running headers, job numbers, page numbers), plain web
-text. Every reader keeps the text the same length as the decoded source: what it removes it
+text, and PDF files (laid out as PDF text by :mod:`.pdf`). Every reader keeps the text the
+same length as the decoded source (for a PDF: its extracted text): what it removes it
 overwrites with spaces, so a character span in ``Document.text`` is also a span in the source.
 """
 
@@ -13,10 +14,10 @@ import datetime
 import re
 from pathlib import Path
 
-import yaml
-
 from ..model import Document
 from .igov import IGovError, igov_metadata, igov_text, is_igov
+from .pdf import PdfError, is_pdf, pdf_text
+from .safe_yaml import Mapping, YamlError, load
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
@@ -72,15 +73,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # -- front matter -----------------------------------------------------------------------------
 
-class _TextLoader(yaml.SafeLoader):
-    """YAML without implicit timestamps: a date stays the string written (and is checked
-    here), so '2025-02-30' is a warning, not a crash."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+#: the largest front matter read (real ones are a few hundred bytes)
+MAX_FRONT_MATTER = 256 * 1024
 
 _FM_OPEN = re.compile(r"\A\s*---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^---[ \t]*$", re.M)
@@ -94,18 +88,24 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
     if not close:
         raise ReadError("front matter opened on line 1 never closes")
     block = text[m.end() : close.start()]
+    first_line = text.count("\n", 0, m.end()) + 1  # the file's line of the block's line 1
     try:
-        data = yaml.load(block, Loader=_TextLoader) or {}  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, ValueError) as exc:
-        first = str(exc).splitlines()[0]
-        raise ReadError(f"front matter is not valid YAML ({first})") from None
+        data = load(block, max_bytes=MAX_FRONT_MATTER) or {}
+    except YamlError as exc:
+        # "line N: ..." of the block, told as a line of the file
+        where = re.match(r"line (\d+): (.*)", str(exc))
+        said = f"line {int(where.group(1)) + first_line - 1}: {where.group(2)}" if where \
+            else str(exc)
+        raise ReadError(f"front matter {said}") from None
     if not isinstance(data, dict):
         raise ReadError("front matter is not a mapping of keys to values")
     for key, value in data.items():
         if value is None:
             continue
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            value = value.isoformat()[:10]
+        if isinstance(value, (dict, list)):
+            line = data.lines[key] + first_line - 1 if isinstance(data, Mapping) else first_line
+            notes.append(f"front matter line {line}: {key} is not a single value; ignored")
+            continue
         metadata[f"fm_{key}"] = str(value).strip()
     tm = re.search(r"^title:[ \t]*(\S.*?)[ \t]*$", block, re.M)
     if tm:  # where the title is printed in the source, so its paragraph keeps a true span
@@ -345,10 +345,10 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
         # the symbol printed at the top of the first page: alone on its line, or after
         # "United Nations" in the masthead
         for line in head.split("\n")[:15]:
-            sm = _MASTHEAD.fullmatch(line.strip())
-            if sm:
+            mast = _MASTHEAD.fullmatch(line.strip())
+            if mast:
                 try:
-                    symbol = parse(sm.group("s"))
+                    symbol = parse(mast.group("s"))
                 except SymbolError:
                     continue
                 metadata["symbol"] = symbol.symbol
@@ -360,7 +360,14 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     """Read one document from bytes. Raises :class:`ReadError` with a one-line reason."""
     if len(data) > MAX_BYTES:
         raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    text, notes = decode(data)
+    if is_pdf(data):
+        # a PDF is laid out as the text of a PDF extract; from here on it is read like one
+        try:
+            text, notes = pdf_text(data), list[str]()
+        except PdfError as exc:
+            raise ReadError(str(exc)) from None
+    else:
+        text, notes = decode(data)
     # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
     # read as plain digits (one character for one: spans stay valid)
     text = text.translate(_SUPERSCRIPTS)
@@ -392,6 +399,8 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     text = _remove_furniture(text, metadata.get("symbol"), metadata.get("title"))
     if "fm_symbol" in metadata and fmt == "text":
         fmt = "front-matter"
+    if is_pdf(data) and fmt == "text":
+        fmt = "pdf"
     return Document(path=path or name, name=name, text=text, format=fmt, metadata=metadata,
                     notes=notes)
 

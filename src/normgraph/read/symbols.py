@@ -277,6 +277,7 @@ def scan(text: str) -> Iterator[SymbolMention]:
     ("resolutions 75/240 of 31 December 2020 and 76/19 of 6 December 2021").
     """
     found: list[tuple[int, int, Symbol, str]] = []
+    m: re.Match[str] | None  # a match of each loop below; the last loop may find none
     for m in SYMBOL_PATTERN.finditer(text):
         try:
             sym = parse(re.sub(r"\s+", " ", m.group(0)))

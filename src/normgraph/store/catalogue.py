@@ -1,16 +1,31 @@
 """The canned query catalogue: ``queries/*.rq``, one question per file.
 
-Each file starts with a comment header that this module reads::
+Each file is plain SPARQL with grlc's decorators (comment lines ``#+`` holding YAML), so grlc
+could serve the folder as a web API as it stands::
 
-    # summary: one line
-    # description: longer text, continued on indented comment lines
-    # param root: symbol, required. What it is. Example: 80/16
+    #+ summary: one line
+    #+ description: >-
+    #+   longer text
+    #+ endpoint: https://w3id.org/normgraph/sparql
+    #+ tags:
+    #+   - lineage
+    #+ params:
+    #+   root:
+    #+     type: symbol
+    #+     description: The instrument to start from.
+    #+     example: "80/16"
 
-Parameter types: ``symbol`` (a UN symbol in any accepted form, bound as the instrument's IRI),
-``iri``, ``string``, ``integer``, ``date``, ``norm`` ("13(f)"), ``pillar``, ``theme`` and
-``body`` (a key such as ``capacity-building``, bound as the concept's IRI). A value that does
-not fit its type is a :class:`ParameterError`; values are bound by the store, never pasted into
-the query text (see :mod:`normgraph.store.triplestore`). The CLI and the tests share this loader.
+A parameter is a variable named as grlc names them: ``?_root_iri`` (required, an IRI),
+``?__pillar_iri`` (optional), ``?_n_integer``, ``?_since_date``, ``?_label_string``. The
+``params`` entry gives what grlc cannot know: normgraph's type for the value a user types
+(``symbol`` "80/16", ``norm`` "13(f)", ``pillar``, ``theme``, ``body`` keys, ``iri``,
+``string``, ``integer``, ``date``), a description and an example; each ``params`` entry must
+name a variable of the query and each such variable have an entry. Where a parameter is an
+output column too, the query projects it under its plain name (``(?_root_iri AS ?root)``).
+
+A value that does not fit its type is a :class:`ParameterError`; values are bound by the store
+as RDF terms in a ``VALUES`` block, never pasted into the query text (see
+:mod:`normgraph.store.triplestore`). The CLI and the tests share this loader.
 """
 
 from __future__ import annotations
@@ -37,76 +52,98 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter: its name on the command line, normgraph type, whether it is required,
+    and the query variable it binds (grlc style, e.g. ``_root_iri``)."""
+
     name: str
     type: str
     required: bool
     description: str = ""
     example: str | None = None
+    variable: str = ""
 
 
 @dataclass(frozen=True)
 class Query:
+    """One canned query: its name (the file name), decorators and SPARQL text."""
+
     name: str
     summary: str
     text: str
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
     path: Path | None = None
+    endpoint: str | None = None
+    tags: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
+        """The parameter called ``name``, or None."""
         return next((p for p in self.params if p.name == name), None)
 
 
-_PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*,\s*(?P<req>required|optional)\.?\s*"
-    r"(?P<rest>.*)$", re.S)
+#: the decorators grlc reads, and ``params`` (normgraph's)
+DECORATORS = ("summary", "description", "endpoint", "tags", "method", "pagination",
+              "enumerate", "defaults", "params")
+#: grlc's value kind for each normgraph type: what a grlc client sends for it
+GRLC_KIND = {"symbol": "iri", "iri": "iri", "norm": "iri", "pillar": "iri", "theme": "iri",
+             "body": "iri", "string": "string", "integer": "integer", "date": "date"}
+# grlc's parameter variables: ?_name_kind (required) or ?__name_kind (optional)
+_VARIABLE = re.compile(
+    r"[?$](?P<u>__?)(?P<name>[A-Za-z][A-Za-z0-9]*)(?:_(?P<kind>[A-Za-z0-9]+))?\b")
 
 
 def parse_query(text: str, name: str, path: Path | None = None) -> Query:
-    """Read the comment header of one ``.rq`` file."""
-    fields: dict[str, str] = {}
+    """Read the ``#+`` decorators of one ``.rq`` file and match its parameters to its
+    variables. Raises ValueError naming the file and line of a fault."""
+    from ..read.safe_yaml import YamlError, line_of, load
+
+    where = path or name
+    lines = text.split("\n")
+    head = [ln[2:] for ln in lines if ln.startswith("#+")]
+    try:
+        meta = load("\n".join(head), max_bytes=64 * 1024) or {}
+    except YamlError as exc:
+        raise ValueError(f"{where}: decorators: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{where}: line 1: the #+ decorators are not a mapping")
+    for key in meta:
+        if key not in DECORATORS:
+            raise ValueError(f"{where}: line {line_of(meta, key)}: unknown decorator {key!r} "
+                             f"(known: {', '.join(DECORATORS)})")
+    if not isinstance(meta.get("summary"), str) or not meta["summary"].strip():
+        raise ValueError(f"{where}: the query has no '#+ summary:' line")
+    body = "\n".join(ln for ln in lines if not ln.lstrip().startswith("#"))
+    variables = {m.group("name"): m for m in _VARIABLE.finditer(body)}
+    specs = meta.get("params") or {}
+    if not isinstance(specs, dict):
+        raise ValueError(f"{where}: line {line_of(meta, 'params')}: params is not a mapping")
     params: list[Param] = []
-    current: str | None = None
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        body = line[1:]
-        pm = re.match(r"\sparam\s+(.*)$", body)
-        m = re.match(r"\s(summary|description)\s*:\s*(.*)$", body)
-        if pm:
-            params.append(_param(pm.group(1).strip(), name))
-            current = "param"
-        elif m:
-            key, value = m.group(1), m.group(2).strip()
-            fields[key] = value
-            current = key
-        elif current and body.startswith("  "):
-            extra = body.strip()
-            if current == "param":
-                p = params[-1]
-                params[-1] = Param(p.name, p.type, p.required, f"{p.description} {extra}".strip(),
-                                   p.example)
-            else:
-                fields[current] = f"{fields[current]} {extra}".strip()
-    if "summary" not in fields:
-        raise ValueError(f"{path or name}: the query has no '# summary:' line")
-    return Query(name, fields["summary"], text, fields.get("description", ""), tuple(params),
-                 path)
-
-
-def _param(spec: str, query: str) -> Param:
-    m = _PARAM.match(spec)
-    if not m:
-        raise ValueError(f"{query}: malformed param line {spec!r}")
-    if m.group("type") not in TYPES:
-        raise ValueError(f"{query}: unknown parameter type {m.group('type')!r}")
-    rest = m.group("rest").strip()
-    example = None
-    em = re.search(r"\bExample:\s*(\S.*)$", rest)
-    if em:
-        example = em.group(1).strip()
-        rest = rest[: em.start()].strip()
-    return Param(m.group("name"), m.group("type"), m.group("req") == "required", rest, example)
+    for pname, spec in specs.items():
+        at = f"{where}: line {line_of(specs, pname)}: parameter {pname}"
+        if not isinstance(spec, dict) or spec.get("type") not in TYPES:
+            raise ValueError(f"{at}: type is one of {', '.join(TYPES)}")
+        unknown = set(spec) - {"type", "description", "example"}
+        if unknown:
+            raise ValueError(f"{at}: unknown key {sorted(unknown)[0]!r}")
+        var = variables.get(pname)
+        if var is None:
+            raise ValueError(f"{at}: no variable ?_{pname}_... in the query")
+        if var.group("kind") != GRLC_KIND[spec["type"]]:
+            raise ValueError(f"{at}: the variable should be ?{var.group('u')}{pname}_"
+                             f"{GRLC_KIND[spec['type']]} for type {spec['type']}")
+        example = spec.get("example")
+        params.append(Param(pname, spec["type"], var.group("u") == "_",
+                            " ".join(str(spec.get("description") or "").split()),
+                            None if example is None else str(example),
+                            var.group(0)[1:]))
+    for vname in variables:
+        if vname not in specs:
+            raise ValueError(f"{where}: variable ?{variables[vname].group(0)[1:]} is a grlc "
+                             f"parameter without a 'params' entry")
+    tags = meta.get("tags") or ()
+    return Query(name, " ".join(meta["summary"].split()), text,
+                 " ".join(str(meta.get("description") or "").split()), tuple(params), path,
+                 meta.get("endpoint"), tuple(str(t) for t in tags))
 
 
 def load_queries(directory: Path | None = None) -> dict[str, Query]:
@@ -125,6 +162,8 @@ def _load(folder: Path, _stamp: int) -> dict[str, Query]:
 
 
 def get_query(name: str, directory: Path | None = None) -> Query:
+    """One canned query by name; an unknown name is a :class:`ParameterError` naming the
+    nearest ones."""
     queries = load_queries(directory)
     if name not in queries:
         import difflib
@@ -196,9 +235,9 @@ def bind(query: Query, raw: dict[str, str]) -> dict[str, Term]:
         if param is None:
             known = ", ".join(p.name for p in query.params) or "none"
             raise ParameterError(f"query {query.name} has no parameter {name!r} (known: {known})")
-        out[name] = term_for(param, value)
+        out[param.variable] = term_for(param, value)
     for p in query.params:
-        if p.required and p.name not in out:
+        if p.required and p.variable not in out:
             raise ParameterError(f"query {query.name} needs --param {p.name}=... "
                                  f"({p.type}{', e.g. ' + p.example if p.example else ''})")
     return out

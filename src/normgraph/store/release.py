@@ -12,6 +12,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from ..graph.builder import to_dataset
 from ..graph.describe import DUMPS
@@ -52,7 +53,7 @@ def export_all(named: dict[URIRef, set[tuple[Any, Any, Any]]], folder: Path,
 # -- what changed between two releases --------------------------------------------------------
 
 def _inventory(graph: Graph) -> tuple[set[str], set[tuple[str, str, str]]]:
-    symbol = {s: str(o) for s, o in graph.subject_objects(ELI.id_local)}
+    symbol: dict[Node, str] = {s: str(o) for s, o in graph.subject_objects(ELI.id_local)}
     instruments = {symbol[s] for s in graph.subjects(RDF.type, NG.Instrument) if s in symbol}
     links = {(symbol[s], RELATION_BY_PROPERTY[p], symbol[o])
              for s, p, o in graph if p in RELATION_BY_PROPERTY and s in symbol and o in symbol}
@@ -71,6 +72,7 @@ def diff(old: Graph, new: Graph) -> dict[str, list[Any]]:
 
 
 def render_diff(changes: dict[str, list[Any]], fmt: str = "md") -> str:
+    """The changes between two releases (from :func:`diff`) as Markdown or JSON."""
     if fmt == "json":
         return json.dumps(changes, indent=2, ensure_ascii=False) + "\n"
     if fmt != "md":

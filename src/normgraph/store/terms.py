@@ -6,11 +6,20 @@ and every store share these without importing each other.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
 
-__all__ = ["StoreError", "Term", "Result", "Selects", "bind_values", "IRI"]
+__all__ = ["StoreError", "Term", "Result", "Selects", "bind_values", "IRI", "python_value"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: the XSD integer types (xsd:integer and the types derived from it)
+_INTEGERS = {XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte")}
 
 
 class StoreError(RuntimeError):
@@ -48,13 +57,58 @@ IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
 
 @dataclass
 class Result:
-    """Rows of a SELECT query: each value the IRI or the literal's lexical form, or None."""
+    """Rows of a SELECT query: each value the IRI or the literal's lexical form, or None.
+    ``datatypes`` (when the store reported them) has, for each row, each literal's datatype
+    IRI; :meth:`typed` turns the rows into Python values with it."""
 
     columns: list[str]
     rows: list[dict[str, str | None]] = field(default_factory=list)
+    datatypes: list[dict[str, str | None]] = field(default_factory=list)
 
     def column(self, name: str) -> list[str | None]:
+        """The values of one column, row by row."""
         return [r.get(name) for r in self.rows]
+
+    def typed(self) -> list[dict[str, Any]]:
+        """The rows with each literal as the Python value of its datatype (see
+        :func:`python_value`); IRIs and plain strings stay strings.
+
+        >>> Result(["d"], [{"d": "2020-12-31"}], [{"d": XSD + "date"}]).typed()
+        [{'d': datetime.date(2020, 12, 31)}]
+        """
+        types = self.datatypes or [{} for _ in self.rows]
+        return [{c: python_value(row.get(c), kinds.get(c)) for c in self.columns}
+                for row, kinds in zip(self.rows, types, strict=True)]
+
+
+def python_value(value: str | None, datatype: str | None) -> Any:
+    """A literal's lexical form as the Python value of its XSD datatype: ``xsd:date`` as a
+    :class:`datetime.date`, ``xsd:dateTime`` as a :class:`datetime.datetime`, the integer
+    types as ``int``, ``xsd:decimal`` as :class:`~decimal.Decimal`, ``xsd:double`` and
+    ``xsd:float`` as ``float``, ``xsd:boolean`` as ``bool``. Anything else, or a lexical form
+    that is not valid for its datatype, stays the string it was (never a wrong value).
+
+    >>> python_value("42", XSD + "integer"), python_value("x", XSD + "integer")
+    (42, 'x')
+    """
+    if value is None or datatype is None:
+        return value
+    try:
+        if datatype in _INTEGERS and re.fullmatch(r"[+-]?\d+", value):
+            return int(value)
+        if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return datetime.date.fromisoformat(value)
+        if datatype == XSD + "dateTime":
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if datatype == XSD + "decimal":
+            return Decimal(value)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(value)
+        if datatype == XSD + "boolean" and value in ("true", "false", "1", "0"):
+            return value in ("true", "1")
+    except (ValueError, InvalidOperation):
+        pass
+    return value
 
 
 class Selects(Protocol):

@@ -61,6 +61,12 @@ def _value(term: Any) -> str | None:
     return str(value) if value is not None else str(term)
 
 
+def _datatype(term: Any) -> str | None:
+    """A literal's datatype IRI (None for IRIs, blank nodes and unbound values)."""
+    datatype = getattr(term, "datatype", None)
+    return str(datatype.value) if datatype is not None else None
+
+
 class LocalStore:
     """The dump loaded into an on-disk Oxigraph store, reused while the dump is unchanged."""
 
@@ -181,8 +187,11 @@ class LocalStore:
                      "object": _value(t.object)} for t in solutions]
             return Result(["subject", "predicate", "object"], rows)
         columns = [v.value for v in solutions.variables]
-        rows = [{c: _value(s[c]) for c in columns} for s in solutions]
-        return Result(columns, rows)
+        rows, types = [], []
+        for s in solutions:
+            rows.append({c: _value(s[c]) for c in columns})
+            types.append({c: _datatype(s[c]) for c in columns})
+        return Result(columns, rows, types)
 
 
 # -- a remote endpoint ------------------------------------------------------------------------
@@ -227,11 +236,13 @@ class RemoteStore:
             return Result(["ask"], [{"ask": "true" if raw["boolean"] else "false"}])
         try:
             columns = list(raw["head"]["vars"])
-            rows = [{c: (b[c]["value"] if c in b else None) for c in columns}
-                    for b in raw["results"]["bindings"]]
-        except (KeyError, TypeError):
+            bindings = raw["results"]["bindings"]
+            rows = [{c: (b[c]["value"] if c in b else None) for c in columns} for b in bindings]
+            types = [{c: (b[c].get("datatype") if c in b else None) for c in columns}
+                     for b in bindings]
+        except (KeyError, TypeError, AttributeError):
             raise StoreError(f"{self.endpoint}: malformed SPARQL JSON results") from None
-        return Result(columns, rows)
+        return Result(columns, rows, types)
 
 
 def _first(exc: BaseException) -> str:

@@ -18,8 +18,19 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib.term import Node
 
-from ..api import CITO, ELI, NG, RELATION_BY_PROPERTY, base, serialize, to_turtle, write_atomic
+from ..api import (
+    CITO,
+    ELI,
+    NG,
+    RELATION_BY_PROPERTY,
+    base,
+    load_graph,
+    serialize,
+    to_turtle,
+    write_atomic,
+)
 
 __all__ = ["Site", "write_site"]
 
@@ -88,7 +99,7 @@ class Site:
     def cbd(self, iri: URIRef) -> Graph:
         """The resource's triples, and for documents those of their paragraphs and citations."""
         out = Graph()
-        todo = [iri]
+        todo: list[Node] = [iri]
         seen: set[Any] = set()
         while todo:
             node = todo.pop()
@@ -175,7 +186,8 @@ class Site:
             refs = []
             for c in sorted(g.subjects(CITO.hasCitingEntity, p), key=str):
                 cited_iri = g.value(c, CITO.hasCitedEntity)
-                rel = RELATION_BY_PROPERTY.get(g.value(c, CITO.hasCitationCharacterization), "")
+                characterization = g.value(c, CITO.hasCitationCharacterization)
+                rel = RELATION_BY_PROPERTY.get(characterization, "") if characterization else ""
                 refs.append(f"{_e(rel)} <a href=\"{_e(self.href(cited_iri, here))}\">"
                             f"{_e(self.label(cited_iri))}</a>")
             for prop, kind_name in ((NG.restatesNorm, "norm"), (ELI.is_about, "theme"),
@@ -305,7 +317,7 @@ def describe_as(graph: Graph, fmt: str) -> str:
 
 def write_site(dump: Path, folder: Path) -> int:
     """Write the static site for ``dump`` into ``folder``; returns the number of pages."""
-    graph = Graph().parse(dump, format="turtle")
+    graph = load_graph(dump)
     site = Site(graph, dump)
     count = 0
     try:
