@@ -5,7 +5,7 @@ The relation of a reference comes from the clause that governs the mention, by t
 of UN texts:
 
 * a pattern around the mention wins: "established pursuant to resolution 75/240",
-  "resolution 75/240 establishing/established/, which established" -> ``establishes``;
+  "resolution 75/240 establishing/established/, which established" -> ``cites as establishing act``;
   "as endorsed by the General Assembly in its resolution 79/237" (a passive) -> ``refers to``;
   "as requested in resolution X" -> ``requests``;
 * otherwise the nearest clause verb before the mention, within its clause: "Recalling its
@@ -26,6 +26,9 @@ from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
 
+#: the citing text names the cited act as the one that established a body or process
+ESTABLISHING = "cites as establishing act"
+
 RELATION_NAMES = (
     "recalls",
     "reaffirms",
@@ -33,7 +36,7 @@ RELATION_NAMES = (
     "endorses",
     "takes note of",
     "notes",
-    "establishes",
+    "cites as establishing act",
     "requests",
     "decides to include in the agenda",
     "refers to",
@@ -115,18 +118,18 @@ def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
     ('recalls', 'Recalling')
     >>> t = "the group established pursuant to resolution 75/240 held its session"
     >>> relation_at(t, t.index("75/240"), t.index("75/240") + 6)
-    ('establishes', 'established pursuant to')
+    ('cites as establishing act', 'established pursuant to')
     """
     before = text[:start]
     after = text[end:]
     after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4}", "", after)
     m = _ESTABLISHED_BEFORE.search(before[-160:])
     if m:
-        return "establishes", re.sub(r"\s+", " ", m.group(0)).split(" resolution")[0].split(
-            " General")[0].split(" decision")[0].strip()
+        verb = re.sub(r"\s+", " ", m.group(0))
+        return ESTABLISHING, re.split(r" (?:resolution|General|decision)", verb)[0].strip()
     m = _ESTABLISHED_AFTER.match(after_date)
     if m:
-        return "establishes", re.sub(r"\s+", " ", m.group(0)).strip(" ,")
+        return ESTABLISHING, re.sub(r"\s+", " ", m.group(0)).strip(" ,")
     m = _REQUESTED_BEFORE.search(before[-120:])
     if m:
         return "requests", "requested"

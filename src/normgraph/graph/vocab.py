@@ -213,7 +213,7 @@ def dataset_iri() -> URIRef:
 
 #: relation name (the lower-case verb used in the JSON interface) -> property in the graph.
 #: Every property is declared rdfs:subPropertyOf eli:cites in ontology/normgraph.ttl, except
-#: 'establishes' which sits under eli:based_on ("established pursuant to").
+#: 'cites as establishing act' which sits under eli:based_on ("established pursuant to").
 RELATIONS: dict[str, URIRef] = {
     "recalls": NG.recalls,
     "reaffirms": NG.reaffirms,
@@ -221,7 +221,7 @@ RELATIONS: dict[str, URIRef] = {
     "endorses": NG.endorses,
     "takes note of": NG.takesNoteOf,
     "notes": NG.notes,
-    "establishes": NG.citesEstablishingAct,
+    "cites as establishing act": NG.citesEstablishingAct,
     "requests": NG.requests,
     "decides to include in the agenda": NG.includesInAgenda,
     "refers to": NG.refersTo,
@@ -229,7 +229,28 @@ RELATIONS: dict[str, URIRef] = {
 
 #: the super-property materialised beside each relation, so lineage is one property path
 RELATION_SUPER: dict[str, URIRef] = {
-    name: (ELI.based_on if name == "establishes" else ELI.cites) for name in RELATIONS
+    name: (ELI.based_on if name == "cites as establishing act" else ELI.cites) for name in RELATIONS
 }
 
 RELATION_BY_PROPERTY: dict[URIRef, str] = {prop: name for name, prop in RELATIONS.items()}
+
+#: how each relation reads from the cited instrument back to the citing one, for walks
+#: downwards ("A/RES/73/27 recalled by A/RES/75/240"); the ontology states the same pairs as
+#: ng:inverseLabel (a test keeps them equal)
+RELATION_INVERSE: dict[str, str] = {
+    "recalls": "recalled by",
+    "reaffirms": "reaffirmed by",
+    "welcomes": "welcomed by",
+    "endorses": "endorsed by",
+    "takes note of": "taken note of by",
+    "notes": "noted by",
+    "cites as establishing act": "cited as establishing act by",
+    "requests": "requested by",
+    "decides to include in the agenda": "included in the agenda by",
+    "refers to": "referred to by",
+}
+
+
+def inverse_label(relation: str) -> str:
+    """The relation read from the cited side: 'recalls' -> 'recalled by'."""
+    return RELATION_INVERSE.get(relation, f"{relation} (inverse)")
