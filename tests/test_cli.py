@@ -326,7 +326,8 @@ def test_ingest_json_schema_and_content() -> None:
     data = json.loads(result.stdout)
     assert isinstance(data, list) and len(data) == 1
     doc = data[0]
-    assert list(doc) == ["file", "symbol", "type", "title", "date", "references"]
+    assert list(doc) == ["file", "symbol", "type", "title", "date", "references",
+                         "unresolved"]
     assert doc["file"] == str(source)
     assert (doc["symbol"], doc["type"], doc["date"]) == ("A/RES/79/237", "resolution",
                                                          "2024-12-24")

@@ -16,13 +16,22 @@ of UN texts:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
 from ..model import Document, Extraction, Paragraph, Principle, Reference
 from ..read.readers import ordinal_number
 from ..read.segment import Footnote, segment
-from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
+from ..read.symbols import (
+    DATE_PATTERN,
+    SYMBOL_PATTERN,
+    SymbolMention,
+    iso_date,
+    parse,
+    scan,
+    scan_all,
+)
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
 
@@ -45,7 +54,8 @@ RELATION_NAMES = (
 # clause verbs (any inflection as written in UN texts) -> relation; None = a verb whose object
 # is not the cited document, so the mention is a plain reference
 _VERBS: list[tuple[str, str | None]] = [
-    (r"tak(?:e|es|ing|en)\s+note\s+(?:with\s+\w+\s+)?of", "takes note of"),
+    # "taking note also of", "takes note with appreciation of": still takes note of
+    (r"tak(?:e|es|ing|en)\s+note\s+(?:(?:also|further|with\s+\w+)\s+)*of", "takes note of"),
     (r"decid(?:e|es|ed|ing)\s+to\s+include\s+in\s+the\s+(?:provisional\s+)?agenda",
      "decides to include in the agenda"),
     (r"recall(?:s|ing|ed)?", "recalls"),
@@ -110,7 +120,8 @@ _LIST_GLUE = re.compile(
 )
 
 
-def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
+def relation_at(text: str, start: int, end: int,
+                clause_start: int | None = None) -> tuple[str, str | None]:
     """The relation with which ``text`` cites the mention at ``text[start:end]``, and the
     verb as written that decides it (None for a plain reference).
 
@@ -120,9 +131,14 @@ def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
     >>> relation_at(t, t.index("75/240"), t.index("75/240") + 6)
     ('cites as establishing act', 'established pursuant to')
     """
-    before = text[:start]
-    after = text[end:]
-    after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4}", "", after)
+    # only a bounded window around the mention is read, and the clause's start is found once
+    # per paragraph by the caller (``clause_start``): a paragraph citing thousands of symbols
+    # is read in linear time
+    if clause_start is None:
+        clause_start = clause_start_before(text, start)
+    before = text[clause_start:start]
+    after = text[end : end + 200]
+    after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4,6}", "", after)
     m = _ESTABLISHED_BEFORE.search(before[-160:])
     if m:
         verb = re.sub(r"\s+", " ", m.group(0))
@@ -135,11 +151,9 @@ def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
         return "requests", "requested"
     if _PASSIVE_BEFORE.search(before[-120:]):
         return "refers to", None
-    # the clause the mention stands in
-    clause_start = 0
-    for b in _CLAUSE_BREAK.finditer(before):
-        clause_start = b.end()
-    clause = before[clause_start:]
+    # the clause the mention stands in (the patterns above may look across its start: a
+    # title's "established pursuant to" stands before its colon)
+    clause = before
     last = None
     for vm in _VERB_RE.finditer(clause):
         last = vm
@@ -163,6 +177,23 @@ def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
     return relation, verb
 
 
+def clause_start_before(text: str, at: int) -> int:
+    """Where the clause holding ``text[at]`` starts: after the last clause break before it."""
+    start = 0
+    for b in _CLAUSE_BREAK.finditer(text, 0, at):
+        start = b.end()
+    return start
+
+
+def _clause_starts(text: str) -> tuple[list[int], list[int]]:
+    """Every clause break of ``text`` once, as (break positions, clause start after each)."""
+    at, starts = [], []
+    for b in _CLAUSE_BREAK.finditer(text):
+        at.append(b.start())
+        starts.append(b.end())
+    return at, starts
+
+
 def _quote(text: str, mention: SymbolMention, lo: int) -> str:
     """The span as written: the list item with its keyword and date ("resolution 75/240 of
     31 December 2020")."""
@@ -178,12 +209,22 @@ def _quote(text: str, mention: SymbolMention, lo: int) -> str:
     return re.sub(r"\s+", " ", text[start:end]).strip()
 
 
-def _references_in(paragraph: Paragraph, own_symbol: str | None) -> Iterable[Reference]:
+def _references_in(paragraph: Paragraph, own_symbol: str | None,
+                   unresolved: list[dict[str, str]] | None = None) -> Iterable[Reference]:
     body = paragraph.text
-    for mention in scan(body):
+    mentions, vague = scan_all(body)
+    if unresolved is not None:
+        unresolved.extend({"paragraph": paragraph.number, "body": u.body,
+                           "text": _unresolved_quote(body, u.start, u.end)} for u in vague)
+    breaks, starts = _clause_starts(body)
+    for mention in mentions:
         if own_symbol and mention.symbol.symbol == own_symbol:
             continue
-        relation, verb = relation_at(body, mention.start, mention.end)
+        # the clause start is the end of the last break that begins before the mention
+        k = bisect.bisect_left(breaks, mention.start)
+        relation, verb = relation_at(body, mention.start, mention.end,
+                                     starts[k - 1] if k and starts[k - 1] <= mention.start
+                                     else 0)
         yield Reference(
             symbol=mention.symbol.symbol,
             relation=relation,
@@ -194,6 +235,14 @@ def _references_in(paragraph: Paragraph, own_symbol: str | None) -> Iterable[Ref
             quote=_quote(body, mention, 0),
             annex=mention.annex,
         )
+
+
+def _unresolved_quote(text: str, start: int, end: int) -> str:
+    """The words of an unresolved mention, from the body's name to the number."""
+    head = re.search(r"(?:[A-Z][\w’'.-]*\s+(?:(?:on|of|and|for|the|to)\s+|[A-Z][\w’'.-]*\s+)*)?"
+                     r"(?:resolution|decision)s?\b[^;:]{0,120}$", text[max(0, start - 160):start])
+    lo = max(0, start - 160) + head.start() if head else start
+    return re.sub(r"\s+", " ", text[lo:end]).strip()
 
 
 _PRINCIPLES_INTRO = re.compile(r"\bprinciples\b[^.;]*:\s*$", re.I)
@@ -352,10 +401,11 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
 
     fn_by_number = {fn.number: fn for fn in footnotes}
     called: set[str] = set()
+    unresolved: list[dict[str, str]] = []
     for p in paragraphs:
         if p.kind == "footnote":
             continue
-        references.extend(_references_in(p, own))
+        references.extend(_references_in(p, own, unresolved))
         for number, offset in p.calls:
             fn = fn_by_number.get(number)
             if fn is None:
@@ -363,8 +413,14 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             called.add(number)
             references.extend(_footnote_refs(p, fn, offset, own))
     for p in paragraphs:
-        if p.kind == "footnote" and p.number[2:] not in called:
-            references.extend(_references_in(p, own))
+        if p.kind == "footnote":
+            # a called footnote's references went to its host above; its unresolved ones and
+            # an uncalled footnote's references are read here
+            sink: list[dict[str, str]] = []
+            refs = list(_references_in(p, own, sink))
+            unresolved.extend(sink)
+            if p.number[2:] not in called:
+                references.extend(refs)
     if own and any(own == m.symbol.symbol for p in paragraphs for m in scan(p.text)
                    if p.kind not in ("title",)):
         warnings.append(f"the document cites its own symbol {own}; that mention is ignored")
@@ -389,6 +445,7 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         principles=_principles(paragraphs),
         facts=_facts(paragraphs) if not own else [],
         warnings=warnings,
+        unresolved=unresolved,
     )
     if reference is not None:
         _tag(extraction, reference)
@@ -403,12 +460,22 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
     while offset > 0 and host.text[offset - 1] in ";,.: ":
         offset -= 1
     relation, verb = relation_at(host.text, offset, offset)
+    # a footnote that only names the document ("A/70/174.") identifies the host clause's
+    # object and takes its relation; one with words of its own ("See also decision 80/555")
+    # is a reference of the footnote, read in the footnote's own clause
+    names_only = _NAMES_ONLY.fullmatch(SYMBOL_PATTERN.sub("", fn.text))
     for mention in scan(fn.text):
         if own and mention.symbol.symbol == own:
             continue
+        if not names_only:
+            relation, verb = relation_at(fn.text, mention.start, mention.end)
         yield Reference(mention.symbol.symbol, relation, host.number, mention.symbol.kind,
                         mention.date, verb, re.sub(r"\s+", " ", fn.text).strip()[:200],
                         mention.annex)
+
+
+# what may stand in a footnote beside the symbols it names, for it to name only them
+_NAMES_ONLY = re.compile(r"(?:\s|[,;.]|\band\b|\bAdd\.\d+|\bCorr\.\d+|\bRev\.\d+|\d{1,2})*")
 
 
 def _tag(extraction: Extraction, reference: object) -> None:

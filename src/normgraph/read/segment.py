@@ -35,7 +35,8 @@ _BODY_START = re.compile(
 )
 # the opening of a decision, which has no "The General Assembly," line
 _DECISION_START = re.compile(r"^[ \t]*At\s+its\s+.{0,80}\bmeeting\b", re.I)
-_HEADER_REF = re.compile(r"^\s*\[\s*on\s+the\s+report", re.I)
+_HEADER_REF = re.compile(
+    r"^\s*\[\s*(?:on\s+the\s+report|without\s+reference\s+to\s+a\s+Main\s+Committee)", re.I)
 _OWN_TITLE = re.compile(r"^[ \t]*\d{1,3}/\d{1,4}\.\s+\S")
 _FOOTER = re.compile(r"^[ \t]*\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting", re.I)
 # a footnote call printed as a superscript and extracted inline: glued to a word or punctuation
