@@ -120,10 +120,51 @@ _LIST_GLUE = re.compile(
 )
 
 
+class ClauseIndex:
+    """What :func:`relation_at` needs to know about a text, found in one pass over it: the
+    clause breaks, the clause verbs and the relative pronouns, each as sorted positions.
+
+    A paragraph citing thousands of symbols is then read in linear time: each mention looks
+    up its clause, its governing verb and any pronoun between them by bisection instead of
+    rescanning the clause before it."""
+
+    def __init__(self, text: str) -> None:
+        self.breaks: list[int] = []
+        self.starts: list[int] = []
+        for b in _CLAUSE_BREAK.finditer(text):
+            self.breaks.append(b.start())
+            self.starts.append(b.end())
+        self.verbs = list(_VERB_RE.finditer(text))
+        self.verb_ends = [v.end() for v in self.verbs]
+        self.pronouns = [m.start() for m in _RELATIVE.finditer(text)]
+
+    def clause_start(self, at: int) -> int:
+        """Where the clause holding ``text[at]`` starts: after the last break before it."""
+        k = bisect.bisect_left(self.breaks, at)
+        while k and self.starts[k - 1] > at:  # a break whose end runs past ``at``
+            k -= 1
+        return self.starts[k - 1] if k else 0
+
+    def last_verb(self, lo: int, hi: int) -> re.Match[str] | None:
+        """The last clause verb wholly inside ``[lo, hi)``."""
+        k = bisect.bisect_right(self.verb_ends, hi)
+        while k and self.verbs[k - 1].start() >= lo:
+            return self.verbs[k - 1]
+        return None
+
+    def pronoun_between(self, lo: int, hi: int) -> bool:
+        k = bisect.bisect_left(self.pronouns, lo)
+        return k < len(self.pronouns) and self.pronouns[k] < hi
+
+
+_RELATIVE = re.compile(r"\b(?:who|which|whose)\b", re.I)
+
+
 def relation_at(text: str, start: int, end: int,
-                clause_start: int | None = None) -> tuple[str, str | None]:
+                index: ClauseIndex | None = None) -> tuple[str, str | None]:
     """The relation with which ``text`` cites the mention at ``text[start:end]``, and the
-    verb as written that decides it (None for a plain reference).
+    verb as written that decides it (None for a plain reference). ``index`` is the text's
+    :class:`ClauseIndex`, built once by a caller with many mentions in one text.
 
     >>> relation_at("Recalling its resolution 75/240 of 31 December 2020,", 25, 31)
     ('recalls', 'Recalling')
@@ -131,40 +172,33 @@ def relation_at(text: str, start: int, end: int,
     >>> relation_at(t, t.index("75/240"), t.index("75/240") + 6)
     ('cites as establishing act', 'established pursuant to')
     """
-    # only a bounded window around the mention is read, and the clause's start is found once
-    # per paragraph by the caller (``clause_start``): a paragraph citing thousands of symbols
-    # is read in linear time
-    if clause_start is None:
-        clause_start = clause_start_before(text, start)
-    before = text[clause_start:start]
+    if index is None:
+        index = ClauseIndex(text)
+    # the patterns read a bounded window on each side of the mention
+    near = text[max(0, start - 160) : start]
     after = text[end : end + 200]
     after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4,6}", "", after)
-    m = _ESTABLISHED_BEFORE.search(before[-160:])
+    m = _ESTABLISHED_BEFORE.search(near)
     if m:
         verb = re.sub(r"\s+", " ", m.group(0))
         return ESTABLISHING, re.split(r" (?:resolution|General|decision)", verb)[0].strip()
     m = _ESTABLISHED_AFTER.match(after_date)
     if m:
         return ESTABLISHING, re.sub(r"\s+", " ", m.group(0)).strip(" ,")
-    m = _REQUESTED_BEFORE.search(before[-120:])
-    if m:
+    if _REQUESTED_BEFORE.search(near[-120:]):
         return "requests", "requested"
-    if _PASSIVE_BEFORE.search(before[-120:]):
+    if _PASSIVE_BEFORE.search(near[-120:]):
         return "refers to", None
-    # the clause the mention stands in (the patterns above may look across its start: a
-    # title's "established pursuant to" stands before its colon)
-    clause = before
-    last = None
-    for vm in _VERB_RE.finditer(clause):
-        last = vm
+    # the nearest clause verb before the mention, within the clause the mention stands in
+    last = index.last_verb(index.clause_start(start), start)
     if last is None:
         return "refers to", None
-    index = int(next(k for k, v in last.groupdict().items() if v)[1:])
-    relation = _VERBS[index][1]
+    number = int(next(k for k, v in last.groupdict().items() if v)[1:])
+    relation = _VERBS[number][1]
     verb = re.sub(r"\s+", " ", last.group(0))
     if relation is None:
         return "refers to", verb
-    tail = clause[last.end() :]
+    tail = text[last.end() : min(start, last.end() + 80)]
     # "Recalling further that ...": the verb's object is a proposition, not the document
     if re.match(r"\s*(?:also\s+|further\s+|moreover\s+|with\s+\w+\s+)?that\b", tail, re.I):
         return "refers to", verb
@@ -172,26 +206,9 @@ def relation_at(text: str, start: int, end: int,
     if re.match(r"\s+by\b", tail) and relation not in ("takes note of",):
         return "refers to", verb
     # the verb must govern the mention: between them only its object noun phrase
-    if re.search(r"\b(?:who|which|whose)\b", tail):
+    if index.pronoun_between(last.end(), start):
         return "refers to", verb
     return relation, verb
-
-
-def clause_start_before(text: str, at: int) -> int:
-    """Where the clause holding ``text[at]`` starts: after the last clause break before it."""
-    start = 0
-    for b in _CLAUSE_BREAK.finditer(text, 0, at):
-        start = b.end()
-    return start
-
-
-def _clause_starts(text: str) -> tuple[list[int], list[int]]:
-    """Every clause break of ``text`` once, as (break positions, clause start after each)."""
-    at, starts = [], []
-    for b in _CLAUSE_BREAK.finditer(text):
-        at.append(b.start())
-        starts.append(b.end())
-    return at, starts
 
 
 def _quote(text: str, mention: SymbolMention, lo: int) -> str:
@@ -216,15 +233,11 @@ def _references_in(paragraph: Paragraph, own_symbol: str | None,
     if unresolved is not None:
         unresolved.extend({"paragraph": paragraph.number, "body": u.body,
                            "text": _unresolved_quote(body, u.start, u.end)} for u in vague)
-    breaks, starts = _clause_starts(body)
+    index = ClauseIndex(body)
     for mention in mentions:
         if own_symbol and mention.symbol.symbol == own_symbol:
             continue
-        # the clause start is the end of the last break that begins before the mention
-        k = bisect.bisect_left(breaks, mention.start)
-        relation, verb = relation_at(body, mention.start, mention.end,
-                                     starts[k - 1] if k and starts[k - 1] <= mention.start
-                                     else 0)
+        relation, verb = relation_at(body, mention.start, mention.end, index)
         yield Reference(
             symbol=mention.symbol.symbol,
             relation=relation,
@@ -245,7 +258,17 @@ def _unresolved_quote(text: str, start: int, end: int) -> str:
     return re.sub(r"\s+", " ", text[lo:end]).strip()
 
 
-_PRINCIPLES_INTRO = re.compile(r"\bprinciples\b[^.;]*:\s*$", re.I)
+_PRINCIPLES_WORD = re.compile(r"\bprinciples\b", re.I)
+
+
+def _introduces_principles(text: str) -> bool:
+    """A paragraph ending in a colon whose last sentence names "principles". Only that last
+    sentence is searched: a search from every "principles" to the end would be quadratic."""
+    body = text.rstrip()
+    if not body.endswith(":"):
+        return False
+    cut = max(body.rfind("."), body.rfind(";"))
+    return _PRINCIPLES_WORD.search(body, cut + 1) is not None
 _CHAIR = re.compile(
     r"\bThe\s+Chair\s+of\s+the\s+(?P<body>[^.]{2,200}?)\s+is\s+"
     r"(?P<name>(?:H\.\s?E\.\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][^,.;]{2,100}?)\s*[,.;]"
@@ -360,7 +383,7 @@ def _facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
 def _principles(paragraphs: list[Paragraph]) -> list[Principle]:
     """Bulleted items under a paragraph that introduces "the following principles:"."""
     intro = {p.number for p in paragraphs if p.kind != "sub-item" and
-             _PRINCIPLES_INTRO.search(p.text)}
+             _introduces_principles(p.text)}
     out: list[Principle] = []
     for p in paragraphs:
         if p.kind == "sub-item" and p.parent in intro and "(b" in p.number:
@@ -464,11 +487,12 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
     # object and takes its relation; one with words of its own ("See also decision 80/555")
     # is a reference of the footnote, read in the footnote's own clause
     names_only = _NAMES_ONLY.fullmatch(SYMBOL_PATTERN.sub("", fn.text))
+    index = ClauseIndex(fn.text)
     for mention in scan(fn.text):
         if own and mention.symbol.symbol == own:
             continue
         if not names_only:
-            relation, verb = relation_at(fn.text, mention.start, mention.end)
+            relation, verb = relation_at(fn.text, mention.start, mention.end, index)
         yield Reference(mention.symbol.symbol, relation, host.number, mention.symbol.kind,
                         mention.date, verb, re.sub(r"\s+", " ", fn.text).strip()[:200],
                         mention.annex)
