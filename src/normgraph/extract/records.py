@@ -157,6 +157,11 @@ class ClauseIndex:
         return k < len(self.pronouns) and self.pronouns[k] < hi
 
 
+# "as revised in", "as amended by"; not the participles that only say where the verb's own
+# object is printed ("as contained in document A/79/214", "as issued in")
+_AS_PARTICIPLE = re.compile(
+    r"\bas\s+(?!(?:contained|reflected|issued|circulated|transmitted|presented|published|"
+    r"set)\b)\w+ed\s+(?:in|by|through|under)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:who|which|whose)\b", re.I)
 
 
@@ -207,6 +212,10 @@ def relation_at(text: str, start: int, end: int,
         return "refers to", verb
     # the verb must govern the mention: between them only its object noun phrase
     if index.pronoun_between(last.end(), start):
+        return "refers to", verb
+    # "Welcomes the adoption of resolution 70/237, as revised in draft A/76/L.13/Rev.1": the
+    # mention is the object of the participle, not of the clause verb
+    if _AS_PARTICIPLE.search(text, max(last.end(), start - 120), start):
         return "refers to", verb
     return relation, verb
 

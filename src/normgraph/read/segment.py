@@ -41,8 +41,11 @@ _OWN_TITLE = re.compile(r"^[ \t]*\d{1,3}/\d{1,4}\.\s+\S")
 _FOOTER = re.compile(r"^[ \t]*\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting", re.I)
 # a footnote call printed as a superscript and extracted inline: glued to a word or punctuation
 # ("reports,1", ";2"), or to a year ("20152" for 2015 + 2, "2013 3")
+# (never the number of a symbol's part: "Rev.1", "Add.1", "Corr.1", "L.9", "PV.45", "CRP.1")
 _MARKER = re.compile(
-    r"(?<=[A-Za-z\),;.”’])(?P<n>\d{1,2})(?=[\s,;.:]|$)"
+    r"(?<=[A-Za-z\),;.”’])(?<!Rev\.)(?<!Add\.)(?<!Corr\.)(?<!Amend\.)(?<![/ ]L\.)(?<!PV\.)"
+    r"(?<!CRP\.)(?<!INF\.)(?<!WP\.)(?<!AC\.)(?<!/C\.)(?<!CONF\.)(?<!CN\.)"
+    r"(?P<n>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d)(?P<y>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d )(?P<s>\d{1,2})(?=\s)"
 )
