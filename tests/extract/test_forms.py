@@ -32,6 +32,11 @@ def test_fixture_references_match_gold(gold_path: Path) -> None:
     assert doc["symbol"] == gold["symbol"]
     got = {(r["paragraph"], r["relation"], r["symbol"]) for r in doc["references"]}
     assert got == expected_references(gold)
+    if "date" in gold:
+        assert doc["date"] == gold["date"]
+    dates = {r["symbol"]: r["date"] for r in doc["references"]}
+    for symbol, date in (gold.get("dates") or {}).items():
+        assert dates[symbol] == date, symbol
 
 
 def test_unknown_body_is_kept_unresolved_with_its_words() -> None:

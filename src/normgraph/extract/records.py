@@ -400,6 +400,13 @@ def _principles(paragraphs: list[Paragraph]) -> list[Principle]:
     return out
 
 
+def _draft_date(doc: Document) -> str | None:
+    """A draft (A/C.1/80/L.20, A/80/L.9) is adopted by no one: its date is the one it was
+    distributed on ("Distr.: Limited 13 October 2025")."""
+    symbol = doc.metadata.get("symbol") or ""
+    return doc.metadata.get("distributed") if re.search(r"/L\.\d", symbol) else None
+
+
 def _document_kind(doc: Document, grammar_hint: str | None) -> str:
     kind = doc.metadata.get("kind")
     if kind:
@@ -471,7 +478,7 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         symbol=own,
         kind=_document_kind(doc, None),
         title=title,
-        date=doc.metadata.get("date"),
+        date=doc.metadata.get("date") or _draft_date(doc),
         paragraphs=paragraphs,
         references=unique,
         principles=_principles(paragraphs),

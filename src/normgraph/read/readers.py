@@ -122,6 +122,7 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
 
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^)\s]*)\)")
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]{1,120}?)(?<=\S)\1(?![\w*])")
+_MD_CALL = re.compile(r"\[\^(\d{1,3})\](?!:)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
 _MD_BULLET = re.compile(r"^(\s*)([-+*])(\s+)(?=\()", re.M)
 
@@ -143,7 +144,8 @@ _OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
 
 def detect_format(text: str) -> str:
     """'markdown', 'ocr' or 'text', from the marks each shape leaves."""
-    if len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M):
+    if (len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M)
+            or re.search(r"^[ \t]{0,3}\[\^\d{1,3}\]:", text, re.M)):
         return "markdown"
     if len(_OCR_SIGNAL.findall(text)) >= 2:
         return "ocr"
@@ -159,6 +161,10 @@ def _clean_markdown(text: str) -> str:
     text = _MD_EMPH.sub(lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
     text = _MD_HEADING.sub(lambda m: " " * len(m.group(0)), text)
     text = _MD_BULLET.sub(lambda m: m.group(1) + " " + m.group(3), text)
+    # a footnote call "[^2]" becomes the digit glued where the call stands, as a PDF's
+    # superscript is extracted (same length, so spans stay true); the definitions
+    # "[^2]: ..." are left for the segmenter
+    text = _MD_CALL.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     return text
 
 

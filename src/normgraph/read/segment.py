@@ -25,6 +25,8 @@ _BULLET = re.compile(r"^[ \t]*[•*»·▪‣●◦■–\-][ \t]+(?P<rest>\S.*)
 _SECTION = re.compile(r"^[ \t]*(?P<n>[A-Z]|[IVX]{1,5})\.[ \t]+(?P<rest>[A-Z].{0,120})$")
 _SEPARATOR = re.compile(r"^[ \t]*_{5,}[ \t]*$")
 _FOOTNOTE = re.compile(r"^[ \t]{0,2}(?P<n>\d{1,2})[ \t]+(?P<rest>\S.*)$")
+# a Markdown footnote definition, "[^2]: A/70/174.": it opens the footnotes by itself
+_MD_FOOTNOTE = re.compile(r"^[ \t]{0,3}\[\^(?P<n>\d{1,3})\]:[ \t]*(?P<rest>\S.*)$")
 _OCR_FOOTNOTE = re.compile(
     r"^[ \t]?(?P<n>\d{1,2}|[>¢])[ \t]?(?P<rest>(?:See\b|Ibid\b|A/|S/|E/|Official Records).*)$"
 )
@@ -191,8 +193,11 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             prev_blank = True  # a footnote may follow the rule directly
             continue
         ocr_fn = _OCR_FOOTNOTE.match(line) if grammar != "resolution" else None
+        md_fn = _MD_FOOTNOTE.match(line)
+        if md_fn:
+            footnote_zone = blank_before = True
         if footnote_zone or ocr_fn or fn_unit is not None:
-            m = _FOOTNOTE.match(line) if footnote_zone else None
+            m = md_fn or (_FOOTNOTE.match(line) if footnote_zone else None)
             m = m or ocr_fn
             starts_new = m is not None and (blank_before or fn_unit is not None or bool(ocr_fn))
             if m and starts_new and not _PARA.match(line):

@@ -485,7 +485,10 @@ def scan_all(text: str) -> tuple[list[SymbolMention], list[Unresolved]]:
         if mention.date is None and i + 1 < len(mentions):
             nxt = mentions[i + 1]
             between = text[mention.end : nxt.start]
-            if nxt.date and re.fullmatch(r"\s+and\s+", between):
+            # only within one session: "1514 (XV) and 75/240 of 31 December 2020" share none
+            same = mention.symbol.session is not None and \
+                mention.symbol.session == nxt.symbol.session
+            if nxt.date and same and re.fullmatch(r"\s+and\s+", between):
                 mention = SymbolMention(mention.symbol, mention.start, mention.end,
                                         mention.raw, nxt.date, mention.annex)
         out.append(mention)
