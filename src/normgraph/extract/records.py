@@ -93,9 +93,12 @@ _VERB_RE = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r";|:|\.\s+(?=[A-Z])|,\s+and\s+(?=[a-z]+ing\b)")
 _ESTABLISHED_BEFORE = re.compile(
-    r"\bestablish(?:ed|ing)\s+(?:(?:pursuant|according)\s+to|by|under|in)\s+"
+    r"\bestablish(?:ed|ing)\s+(?:by\s+the\s+Secretary-General\s+)?"
+    r"(?:(?:pursuant|according)\s+to|by|under|in)\s+"
     r"(?:(?:the\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly\s+)?(?:its\s+)?"
-    r"(?:resolution|decision)s?\s*$",
+    r"(?:resolution|decision)s?"
+    # the earlier items of a list: "as established in resolutions 73/266 and 73/27"
+    r"(?:\s+\d{1,4}/\d{1,4}(?:\s+of\s+\d{1,2}\s+\w+\s+\d{4})?\s*(?:,\s*and|,|and))*\s*$",
     re.I,
 )
 _ESTABLISHED_AFTER = re.compile(

@@ -50,6 +50,7 @@ _MARKER = re.compile(
     r"(?P<n>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d)(?P<y>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d )(?P<s>\d{1,2})(?=\s)"
+    r"|(?<=\b(?:19|20)\d\d, )(?P<c>\d{1,2})(?=\s)"  # "the 2010, 1 20132 and 2015 3 reports"
 )
 
 _PRE_VERB = re.compile(
@@ -381,9 +382,9 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             pieces: list[str] = []
             last = 0
             for m in _MARKER.finditer(body):
-                number = m.group("n") or m.group("y") or m.group("s")
+                number = m.group("n") or m.group("y") or m.group("s") or m.group("c")
                 if number in fn_numbers:
-                    start = m.start() - (1 if m.group("s") else 0)
+                    start = m.start() - (1 if m.group("s") or m.group("c") else 0)
                     pieces.append(body[last:start])
                     calls.append((number, sum(len(x) for x in pieces)))
                     last = m.end()
