@@ -502,23 +502,26 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
     while offset > 0 and host.text[offset - 1] in ";,.: ":
         offset -= 1
     relation, verb = relation_at(host.text, offset, offset)
-    # a footnote that only names the document ("A/70/174.") identifies the host clause's
-    # object and takes its relation; one with words of its own ("See also decision 80/555")
-    # is a reference of the footnote, read in the footnote's own clause
-    names_only = _NAMES_ONLY.fullmatch(SYMBOL_PATTERN.sub("", fn.text))
+    # the symbols a footnote opens with ("A/70/174.", "S/PRST/2013/2; see ...") name the host
+    # clause's object and take its relation; any after words of the footnote's own ("See
+    # also decision 80/555") are references of the footnote, read in its own clause
     index = ClauseIndex(fn.text)
+    leading: int | None = 0  # where the run of opening symbols ends; None once it has
     for mention in scan(fn.text):
+        if leading is not None and _NAMES_ONLY.fullmatch(fn.text, leading, mention.start):
+            leading = mention.end
+        else:
+            leading = None
+            relation, verb = relation_at(fn.text, mention.start, mention.end, index)
         if own and mention.symbol.symbol == own:
             continue
-        if not names_only:
-            relation, verb = relation_at(fn.text, mention.start, mention.end, index)
         yield Reference(mention.symbol.symbol, relation, host.number, mention.symbol.kind,
                         mention.date, verb, re.sub(r"\s+", " ", fn.text).strip()[:200],
                         mention.annex)
 
 
 # what may stand in a footnote beside the symbols it names, for it to name only them
-_NAMES_ONLY = re.compile(r"(?:\s|[,;.]|\band\b|\bAdd\.\d+|\bCorr\.\d+|\bRev\.\d+|\d{1,2})*")
+_NAMES_ONLY = re.compile(r"(?:\s|[,;.\-]|\band\b|\bAdd\.\d+|\bCorr\.\d+|\bRev\.\d+|\d{1,2})*")
 
 
 def _tag(extraction: Extraction, reference: object) -> None:

@@ -51,6 +51,9 @@ _MARKER = re.compile(
     r"|(?<=\b(?:19|20)\d\d)(?P<y>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d )(?P<s>\d{1,2})(?=\s)"
     r"|(?<=\b(?:19|20)\d\d, )(?P<c>\d{1,2})(?=\s)"  # "the 2010, 1 20132 and 2015 3 reports"
+    # after a comma or semicolon and a space ("for 2024/25; 4", "Court, 7 and"): taken only
+    # as the next footnote in order (see segment)
+    r"|(?<=[,;] )(?P<e>\d{1,2})(?=\s|$)"
 )
 
 _PRE_VERB = re.compile(
@@ -375,6 +378,8 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         if u.kind == "footnote":
             fn_texts[u.number] = _join(u.lines)
     fn_numbers = {n[2:] for n in fn_texts}
+    last_call = 0  # the highest footnote called so far, in document order
+    called: set[str] = set()
     for ordinal, u in enumerate(units, start=1):
         body = _join(u.lines)
         calls: list[tuple[str, int]] = []
@@ -382,9 +387,18 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             pieces: list[str] = []
             last = 0
             for m in _MARKER.finditer(body):
-                number = m.group("n") or m.group("y") or m.group("s") or m.group("c")
+                number = (m.group("n") or m.group("y") or m.group("s") or m.group("c")
+                          or m.group("e"))
+                # a digit standing apart is a call only when it is the next footnote in order
+                # (calls are numbered as they appear), or, after a year ("of 2013 3"), a
+                # footnote called before
+                if not (m.group("n") or m.group("y")) and int(number) != last_call + 1 and not (
+                        number in called and (m.group("s") or m.group("c"))):
+                    continue
                 if number in fn_numbers:
-                    start = m.start() - (1 if m.group("s") or m.group("c") else 0)
+                    last_call = max(last_call, int(number))
+                    called.add(number)
+                    start = m.start() - (0 if m.group("n") or m.group("y") else 1)
                     pieces.append(body[last:start])
                     calls.append((number, sum(len(x) for x in pieces)))
                     last = m.end()
