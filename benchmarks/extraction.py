@@ -1,6 +1,8 @@
 """Extraction accuracy: precision, recall and F1 per relation type and overall, against the
-hand-checked gold files in tests/gold/ (the seeds) and tests/gold/corpus/ (real UN resolutions
-in ../shared/corpus, when that folder is present).
+hand-checked gold files in tests/gold/ (the seeds), tests/gold/corpus/ (real UN resolutions
+in ../shared/corpus, when that folder is present), tests/gold/fixtures/ (synthetic documents
+of every form) and tests/gold/real/ (UN resolutions on other topics); then the symbols found
+per series (GA resolution, decision, report, HRC, SC, ECOSOC, draft, other) over all of them.
 
     python benchmarks/extraction.py
 """
@@ -76,6 +78,11 @@ def main() -> int:
         print("\n".join(corpus_misses) or "  (no misses)")
     else:
         print("\n../shared/corpus is absent: unseen-document figures skipped")
+    real, real_misses = evaluate(ROOT / "tests" / "gold" / "real",
+                                 ROOT / "tests" / "fixtures" / "real")
+    print()
+    print(table("UN resolutions on other topics (tests/fixtures/real, tests/gold/real)", real))
+    print("\n".join(real_misses) or "  (no misses)")
     fixtures, fixture_misses = evaluate(ROOT / "tests" / "gold" / "fixtures",
                                         ROOT / "tests" / "fixtures")
     print()
@@ -86,7 +93,9 @@ def main() -> int:
     for gold_dir, source_dir in ((ROOT / "tests" / "gold", ROOT / "data" / "sources"),
                                  (ROOT / "tests" / "gold" / "corpus", CORPUS),
                                  (ROOT / "tests" / "gold" / "fixtures",
-                                  ROOT / "tests" / "fixtures")):
+                                  ROOT / "tests" / "fixtures"),
+                                 (ROOT / "tests" / "gold" / "real",
+                                  ROOT / "tests" / "fixtures" / "real")):
         if source_dir.is_dir():
             for name, s in evaluate(gold_dir, source_dir, by="series")[0].items():
                 per_series.setdefault(name, Score()).add(s)

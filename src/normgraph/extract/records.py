@@ -162,6 +162,11 @@ class ClauseIndex:
 
 # "as revised in", "as amended by"; not the participles that only say where the verb's own
 # object is printed ("as contained in document A/79/214", "as issued in")
+# a document named as the object's topic: a report/note/letter "on" or "of" something
+_TOPIC_NOUN = re.compile(r"\b(?:report|reports|note|letter|statement)\s+(?:of|by|on)\b.*\b(?:on|of)"
+                         r"\s+(?:the\s+)?(?:implementation|follow-up)\b", re.I)
+# the mention is a short form after its keyword (not a document identifying the object)
+_KEYWORD_BEFORE = re.compile(r"\b(?:resolution|decision)s?\s+(?:[\d/]+\s*(?:,|and)\s*)*$", re.I)
 _AS_PARTICIPLE = re.compile(
     r"\bas\s+(?!(?:contained|reflected|issued|circulated|transmitted|presented|published|"
     r"set)\b)\w+ed\s+(?:in|by|through|under)\b", re.I)
@@ -215,6 +220,11 @@ def relation_at(text: str, start: int, end: int,
         return "refers to", verb
     # the verb must govern the mention: between them only its object noun phrase
     if index.pronoun_between(last.end(), start):
+        return "refers to", verb
+    # "Takes note of the report of the Secretary-General on the implementation of resolution
+    # 79/7": the verb's object is the report; the resolution is only its topic
+    between = text[max(last.end(), start - 200) : start]
+    if _TOPIC_NOUN.search(between) and _KEYWORD_BEFORE.search(between):
         return "refers to", verb
     # "Welcomes the adoption of resolution 70/237, as revised in draft A/76/L.13/Rev.1": the
     # mention is the object of the participle, not of the clause verb

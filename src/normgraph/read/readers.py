@@ -184,6 +184,16 @@ _BODY_START = re.compile(
 )
 
 
+def _with_title(line: str, symbol: str, title_n: str) -> bool:
+    """The line is the symbol and a piece of the title (three words or more), in either
+    order."""
+    up, sym = line.upper(), symbol.upper()
+    rest = line[len(sym):] if up.startswith(sym + " ") else (
+        line[: -len(sym)] if up.endswith(" " + sym) else "")
+    rest_n = _norm(rest)
+    return len(rest.split()) >= 3 and bool(rest_n) and rest_n in title_n
+
+
 def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     """Blank running headers/footers: job numbers, barcodes, page numbers, the symbol and
     pieces of the title repeated on every page."""
@@ -209,6 +219,11 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
             if symbol_seen:
                 marks.add(i)
             symbol_seen = True
+            continue
+        # a running header with the symbol and the title on one line, either way round:
+        # "A/RES/80/4 Necessity of ending the economic ... embargo ..."
+        if symbol and title_n and i > head_end and _with_title(s, symbol, title_n):
+            marks.add(i)
             continue
         if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
                 and not s.endswith((".", ";", ","))):

@@ -23,7 +23,8 @@ _DOTTED = re.compile(r"^[ \t]*(?P<n>\d{1,3}\.\d{1,3})\.?[ \t]+(?P<rest>\S.*)$")
 _SUB = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?\((?P<n>[a-z]{1,2}|[ivxl]{1,5})\)[ \t]*(?P<rest>.*)$")
 _BULLET = re.compile(r"^[ \t]*[•*»·▪‣●◦■–\-][ \t]+(?P<rest>\S.*)$")
 _SECTION = re.compile(r"^[ \t]*(?P<n>[A-Z]|[IVX]{1,5})\.[ \t]+(?P<rest>[A-Z].{0,120})$")
-_SEPARATOR = re.compile(r"^[ \t]*_{5,}[ \t]*$")
+# the rule above the footnotes: underscores in a PDF's text, "---" in a Markdown rendering
+_SEPARATOR = re.compile(r"^[ \t]*(?:_{5,}|-{3,})[ \t]*$")
 _FOOTNOTE = re.compile(r"^[ \t]{0,2}(?P<n>\d{1,2})[ \t]+(?P<rest>\S.*)$")
 # a Markdown footnote definition, "[^2]: A/70/174.": it opens the footnotes by itself
 _MD_FOOTNOTE = re.compile(r"^[ \t]{0,3}\[\^(?P<n>\d{1,3})\]:[ \t]*(?P<rest>\S.*)$")

@@ -124,8 +124,8 @@ _FULL_FORMS: list[tuple[str, re.Pattern[str]]] = [
     (DOCUMENT, re.compile(rf"A/{_SESSION}/(?:L|PV)\.\d{{1,4}}" + _SUFFIX, re.I)),
     # session documents: A/79/214, A/79/214/Add.1, A/68/98*
     (REPORT, re.compile(rf"A/(?P<s>{_SESSION})/(?P<n>{_NUM}){_SUFFIX}\*?", re.I)),
-    # statements by the President of the Security Council: S/PRST/2013/2
-    (DOCUMENT, re.compile(r"S/PRST/\d{4}/\d{1,3}", re.I)),
+    # statements by the President of the Security Council (S/PRST/2013/2), its INF series
+    (DOCUMENT, re.compile(r"S/(?:PRST/\d{4}/\d{1,3}|INF/\d{1,3})", re.I)),
     # other organs' session documents: A/HRC/27/37, S/2021/123, E/2020/12
     (REPORT, re.compile(rf"(?:A/HRC|S|E)/(?P<s>\d{{1,4}})/(?P<n>{_NUM}){_SUFFIX}\*?", re.I)),
     # other series of the UN system, by their roots: BWC/CONF.VIII/4, CD/1840,
