@@ -136,6 +136,16 @@ def _is_heading(line: str, prev_blank: bool, next_line: str | None) -> bool:
     return next_line is None or not next_line.strip() or bool(_PARA.match(next_line))
 
 
+def _unruled_footnote(text: str, at: int, line: str, last: int) -> bool:
+    """A footnote printed at a page's foot with no rule above it ("1 Official Records ..."):
+    the next footnote in order, whose call stands glued in the text before it (",1")."""
+    m = _FOOTNOTE.match(line)
+    if not m or int(m.group("n")) != last + 1:
+        return False
+    call = re.compile(rf"[A-Za-z,;.)”’]{m.group('n')}(?=[\s,;.:]|$)", re.M)
+    return call.search(text, max(0, at - 20000), at) is not None
+
+
 def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
     """Split a document into paragraphs and footnotes (each with its span in ``doc.text``)."""
     grammar = grammar_of(doc)
@@ -201,6 +211,9 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         md_fn = _MD_FOOTNOTE.match(line)
         if md_fn:
             footnote_zone = blank_before = True
+        elif not footnote_zone and blank_before and in_body and _unruled_footnote(
+                text, offsets[i], line, last_fn_number):
+            footnote_zone = True
         if footnote_zone or ocr_fn or fn_unit is not None:
             m = md_fn or (_FOOTNOTE.match(line) if footnote_zone else None)
             m = m or ocr_fn
