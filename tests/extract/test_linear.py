@@ -44,4 +44,5 @@ def _seconds(make: Callable[[int], str], n: int) -> float:
                          ids=["2000-symbols", "recommends-that-spaces", "these-principles"])
 def test_extraction_time_is_linear(make: Callable[[int], str]) -> None:
     small, large = _seconds(make, 200), _seconds(make, 2000)
-    assert large <= 10 * SLACK * max(small, 1e-3), (small, large)
+    # a floor on the small time, so that scheduling noise on a shared machine cannot fail it
+    assert large <= 10 * SLACK * max(small, 0.01), (small, large)

@@ -136,12 +136,18 @@ def _is_heading(line: str, prev_blank: bool, next_line: str | None) -> bool:
     return next_line is None or not next_line.strip() or bool(_PARA.match(next_line))
 
 
-def _unruled_footnote(text: str, at: int, line: str, last: int) -> bool:
+def _unruled_footnote(text: str, at: int, line: str, last: int,
+                      following: list[str]) -> bool:
     """A footnote printed at a page's foot with no rule above it ("1 Official Records ..."):
-    the next footnote in order, whose call stands glued in the text before it (",1")."""
+    the next footnote in order, whose call stands glued in the text before it (",1"), or
+    followed at once by the footnote after it ("2 BWC/CONF.IX/9 ...")."""
     m = _FOOTNOTE.match(line)
     if not m or int(m.group("n")) != last + 1:
         return False
+    nxt = next((s for s in following if s.strip()), "")
+    after = _FOOTNOTE.match(nxt)
+    if after and int(after.group("n")) == last + 2:
+        return True
     call = re.compile(rf"[A-Za-z,;.)”’]{m.group('n')}(?=[\s,;.:]|$)", re.M)
     return call.search(text, max(0, at - 20000), at) is not None
 
@@ -212,7 +218,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         if md_fn:
             footnote_zone = blank_before = True
         elif not footnote_zone and blank_before and in_body and _unruled_footnote(
-                text, offsets[i], line, last_fn_number):
+                text, offsets[i], line, last_fn_number, lines[i + 1 : i + 4]):
             footnote_zone = True
         if footnote_zone or ocr_fn or fn_unit is not None:
             m = md_fn or (_FOOTNOTE.match(line) if footnote_zone else None)
