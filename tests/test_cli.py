@@ -28,7 +28,7 @@ R8016 = URIRef(BASE + "id/A/RES/80/16")
 RELATIONS = {
     "recalls": "recalls", "reaffirms": "reaffirms", "welcomes": "welcomes",
     "endorses": "endorses", "takes note of": "takesNoteOf", "notes": "notes",
-    "cites as establishing act": "citesEstablishingAct", "requests": "requests",
+    "cites as establishing act": "citesEstablishingAct", "responds to": "requests",
     "decides to include in the agenda": "includesInAgenda", "refers to": "refersTo",
 }
 

@@ -126,7 +126,7 @@ def test_unseen_resolutions(gold_path: Path, corpus: Path) -> None:
         ("Noting that resolution 73/266 asked the Group,", "73/266", "refers to"),
         ("the group established pursuant to resolution 75/240 met", "75/240", "cites as establishing act"),
         ("resolution 73/27, which established the group,", "73/27", "cites as establishing act"),
-        ("as requested in resolution 74/28,", "74/28", "requests"),
+        ("as requested in resolution 74/28,", "74/28", "responds to"),
         ("Requests the Secretary-General, in accordance with document A/80/257,", "A/80/257",
          "refers to"),
         ("as endorsed by the General Assembly in its resolution 79/237", "79/237", "refers to"),

@@ -7,7 +7,7 @@ of UN texts:
 * a pattern around the mention wins: "established pursuant to resolution 75/240",
   "resolution 75/240 establishing/established/, which established" -> ``cites as establishing act``;
   "as endorsed by the General Assembly in its resolution 79/237" (a passive) -> ``refers to``;
-  "as requested in resolution X" -> ``requests``;
+  "as requested in resolution X" -> ``responds to`` (the cited act made the request);
 * otherwise the nearest clause verb before the mention, within its clause: "Recalling its
   resolutions ..." -> ``recalls``, "Decides to endorse ... document A/80/257" -> ``endorses``;
   a verb introducing a proposition ("Recalling further that ...", "noting that ...") or a
@@ -46,7 +46,7 @@ RELATION_NAMES = (
     "takes note of",
     "notes",
     "cites as establishing act",
-    "requests",
+    "responds to",
     "decides to include in the agenda",
     "refers to",
 )
@@ -199,7 +199,8 @@ def relation_at(text: str, start: int, end: int,
     if m:
         return ESTABLISHING, re.sub(r"\s+", " ", m.group(0)).strip(" ,")
     if _REQUESTED_BEFORE.search(near[-120:]):
-        return "requests", "requested"
+        # the cited act made the request the citing text answers
+        return "responds to", "requested"
     if _PASSIVE_BEFORE.search(near[-120:]):
         return "refers to", None
     # the nearest clause verb before the mention, within the clause the mention stands in

@@ -222,7 +222,7 @@ RELATIONS: dict[str, URIRef] = {
     "takes note of": NG.takesNoteOf,
     "notes": NG.notes,
     "cites as establishing act": NG.citesEstablishingAct,
-    "requests": NG.requests,
+    "responds to": NG.requests,
     "decides to include in the agenda": NG.includesInAgenda,
     "refers to": NG.refersTo,
 }
@@ -245,7 +245,7 @@ RELATION_INVERSE: dict[str, str] = {
     "takes note of": "taken note of by",
     "notes": "noted by",
     "cites as establishing act": "cited as establishing act by",
-    "requests": "requested by",
+    "responds to": "responded to by",
     "decides to include in the agenda": "included in the agenda by",
     "refers to": "referred to by",
 }
