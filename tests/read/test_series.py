@@ -34,6 +34,10 @@ def symbols(text: str) -> list[str]:
     ("resolution 1514 (XV) of 14 December 1960", ["A/RES/1514(XV)"]),
     ("resolution 217 A (III)", ["A/RES/217(III)A"]),
     ("its decision 77/512", ["A/DEC/77/512"]),
+    ("resolutions 45/58 P of 4 December 1990, 46/36 I of 6 December 1991 and 56/24 H",
+     ["A/RES/45/58P", "A/RES/46/36I", "A/RES/56/24H"]),
+    ("resolution 74/28 A new text", ["A/RES/74/28"]),  # a word, not a part letter
+    ("Resolution S-10/2.", ["A/RES/S-10/2"]),
 ])
 def test_the_body_named_before_the_number_decides_the_series(text: str,
                                                               expected: list[str]) -> None:

@@ -517,7 +517,10 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
     # clause's object and take its relation; any after words of the footnote's own ("See
     # also decision 80/555") are references of the footnote, read in its own clause
     index = ClauseIndex(fn.text)
-    leading: int | None = 0  # where the run of opening symbols ends; None once it has
+    # a bibliographic reference to the same document also only names it: "Official Records of
+    # the General Assembly, Thirty-fourth Session, Supplement No. 45 (A/34/45)"
+    biblio = _OFFICIAL_RECORDS.match(fn.text)
+    leading: int | None = biblio.end() if biblio else 0  # where the opening symbols end
     for mention in scan(fn.text):
         if leading is not None and _NAMES_ONLY.fullmatch(fn.text, leading, mention.start):
             leading = mention.end
@@ -531,6 +534,7 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
                         mention.annex)
 
 
+_OFFICIAL_RECORDS = re.compile(r"\s*Official\s+Records\s+of\s+the\s+[^()]{0,200}\(")
 # what may stand in a footnote beside the symbols it names, for it to name only them
 _NAMES_ONLY = re.compile(r"(?:\s|[,;.\-]|\band\b|\bAdd\.\d+|\bCorr\.\d+|\bRev\.\d+|\d{1,2})*")
 

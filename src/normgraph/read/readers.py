@@ -225,8 +225,10 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
         if symbol and title_n and i > head_end and _with_title(s, symbol, title_n):
             marks.add(i)
             continue
-        if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
-                and not s.endswith((".", ";", ","))):
+        if (title_n and i > head_end and not s.endswith((".", ";", ",")) and (
+                (len(s.split()) >= 3 and _norm(s) in title_n)
+                # a short title repeated whole ("Regional disarmament"), as a page's header
+                or _norm(s) == title_n.rstrip(" :"))):
             marks.add(i)
     for i in sorted(marks):
         text = _blank(text, offsets[i], offsets[i] + len(lines[i]))

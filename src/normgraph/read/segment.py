@@ -139,7 +139,7 @@ def _is_heading(line: str, prev_blank: bool, next_line: str | None) -> bool:
 def _unruled_footnote(text: str, at: int, line: str, last: int,
                       following: list[str]) -> bool:
     """A footnote printed at a page's foot with no rule above it ("1 Official Records ..."):
-    the next footnote in order, whose call stands glued in the text before it (",1"), or
+    the next footnote in order, whose call stands in the text before it (",1", ", 1"), or
     followed at once by the footnote after it ("2 BWC/CONF.IX/9 ...")."""
     m = _FOOTNOTE.match(line)
     if not m or int(m.group("n")) != last + 1:
@@ -148,7 +148,7 @@ def _unruled_footnote(text: str, at: int, line: str, last: int,
     after = _FOOTNOTE.match(nxt)
     if after and int(after.group("n")) == last + 2:
         return True
-    call = re.compile(rf"[A-Za-z,;.)”’]{m.group('n')}(?=[\s,;.:]|$)", re.M)
+    call = re.compile(rf"(?:[A-Za-z,;.)”’]|[,;] ){m.group('n')}(?=[\s,;.:]|$)", re.M)
     return call.search(text, max(0, at - 20000), at) is not None
 
 
@@ -360,7 +360,8 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             not blank_before
             or s[:1].islower()
             or (grammar != "text" and cur.lines
-                and not re.search(r"[.;:,!?”\"’)\]]\d{0,2}$", cur.lines[-1].strip()))
+                # a line ending its clause, maybe with a footnote call (",2", ", 1") after it
+                and not re.search(r"[.;:,!?”\"’)\]](?:\s?\d{1,2})?$", cur.lines[-1].strip()))
         )
         if continues and cur is not None:
             cur.lines.append(line)

@@ -330,7 +330,9 @@ def series_before(text: str, at: int) -> tuple[str, str]:
 
 _SHORT_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9/.\-])(?P<s>\d{1,4}|ES-\d{1,2}|S-\d{1,2})/(?P<n>\d{1,4})"
-    r"(?:\s?\((?P<part>[A-H])\)|\s(?P<part2>[A-H])(?=[\s,;.)]))?"
+    # a part letter, A to Z as the Assembly lettered them ("45/58 P of 4 December 1990"),
+    # only where a date, a list mark or the end follows it (never a word: "74/28 A new")
+    r"(?:\s?\((?P<part>[A-Z])\)|\s(?P<part2>[A-Z])(?=\s+of\b|\s*[,;.)]|\s+and\b|\s*$))?"
     r"(?![A-Za-z0-9/])",
 )
 # a Security Council number and year; a line break may fall between them
