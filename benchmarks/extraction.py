@@ -1,6 +1,9 @@
 """Extraction accuracy: precision, recall and F1 per relation type and overall, against the
-hand-checked gold files in tests/gold/ (the seeds) and tests/gold/corpus/ (real UN resolutions
-of the General Assembly's ICT-security line, shipped in data/sources).
+hand-checked gold files in tests/gold/ (the seeds), tests/gold/corpus/ (real UN resolutions
+of the General Assembly's ICT-security line, shipped in data/sources), tests/gold/fixtures/
+(synthetic documents of every form) and tests/gold/real/ (UN resolutions on other topics);
+then the symbols found per series (GA resolution, decision, report, HRC, SC, ECOSOC, draft,
+other) over all of them.
 
     python benchmarks/extraction.py
 """
@@ -23,7 +26,18 @@ from normgraph.read.catalog import load_catalog
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def evaluate(gold_dir: Path, source_dir: Path) -> tuple[dict[str, Score], list[str]]:
+def series(symbol: str) -> str:
+    """The series a symbol belongs to, for the per-series figures."""
+    import re
+
+    rules = [(r"A/(?:C\.\d+/)?\d+/L\.", "draft"), (r"A/HRC/", "HRC"), (r"S/", "SC"),
+             (r"E/(?:RES|DEC)/", "ECOSOC"), (r"A/RES/", "GA resolution"),
+             (r"A/DEC/", "decision"), (r"A/\d+/\d+", "report")]
+    return next((name for pattern, name in rules if re.match(pattern, symbol)), "other")
+
+
+def evaluate(gold_dir: Path, source_dir: Path, by: str = "relation"
+             ) -> tuple[dict[str, Score], list[str]]:
     catalog = load_catalog(ROOT / "data" / "catalog.yaml")
     totals: dict[str, Score] = {}
     misses: list[str] = []
@@ -35,6 +49,9 @@ def evaluate(gold_dir: Path, source_dir: Path) -> tuple[dict[str, Score], list[s
         (extraction,), errors = api.ingest([source], catalog=catalog)
         assert not errors, errors
         exp, got = expected_references(gold), found_references(extraction)
+        if by == "series":  # score the symbols found, whatever their relation
+            exp = {(p, series(s), s) for p, _, s in exp}
+            got = {(p, series(s), s) for p, _, s in got}
         for relation, s in score(exp, got).items():
             totals.setdefault(relation, Score()).add(s)
         misses += [f"  missed   {gold['file']} {t}" for t in sorted(exp - got)]
@@ -42,8 +59,8 @@ def evaluate(gold_dir: Path, source_dir: Path) -> tuple[dict[str, Score], list[s
     return totals, misses
 
 
-def table(title: str, totals: dict[str, Score]) -> str:
-    lines = [title, f"  {'relation':<34} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+def table(title: str, totals: dict[str, Score], head: str = "relation") -> str:
+    lines = [title, f"  {head:<34} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
     for relation, s in sorted(totals.items(), key=lambda kv: (kv[0] == "overall", kv[0])):
         lines.append(f"  {relation:<34} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
                      f"{s.tp:4} {s.fp:4} {s.fn:4}")
@@ -58,6 +75,30 @@ def main() -> int:
     print()
     print(table("UN resolutions of the line (data/sources, tests/gold/corpus)", corpus))
     print("\n".join(corpus_misses) or "  (no misses)")
+    real, real_misses = evaluate(ROOT / "tests" / "gold" / "real",
+                                 ROOT / "tests" / "fixtures" / "real")
+    print()
+    print(table("UN resolutions on other topics (tests/fixtures/real, tests/gold/real)", real))
+    print("\n".join(real_misses) or "  (no misses)")
+    fixtures, fixture_misses = evaluate(ROOT / "tests" / "gold" / "fixtures",
+                                        ROOT / "tests" / "fixtures")
+    print()
+    print(table("Synthetic fixtures of every form (tests/fixtures, tests/gold/fixtures)",
+                fixtures))
+    print("\n".join(fixture_misses) or "  (no misses)")
+    per_series: dict[str, Score] = {}
+    for gold_dir, source_dir in ((ROOT / "tests" / "gold", ROOT / "data" / "sources"),
+                                 (ROOT / "tests" / "gold" / "corpus", ROOT / "data" / "sources"),
+                                 (ROOT / "tests" / "gold" / "fixtures",
+                                  ROOT / "tests" / "fixtures"),
+                                 (ROOT / "tests" / "gold" / "real",
+                                  ROOT / "tests" / "fixtures" / "real")):
+        if source_dir.is_dir():
+            for name, s in evaluate(gold_dir, source_dir, by="series")[0].items():
+                per_series.setdefault(name, Score()).add(s)
+    print()
+    print(table("Symbols found per series, all gold files (whatever the relation)",
+                per_series, head="series"))
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -157,9 +158,26 @@ def test_lineage_cli_tree_shows_the_chain() -> None:
     assert "endorses A/80/257 (report)  [para 1]" in out
     for sym in ("A/RES/79/237", "A/RES/76/19", "A/RES/75/240", "A/DEC/77/512", "A/DEC/78/541"):
         assert f"recalls {sym}" in out
-    # through 79/237 the chain reaches A/79/214, and through 76/19 the first OEWG's report
-    assert "│   ├── endorses A/79/214 (report)" in out or "endorses A/79/214" in out
-    assert "A/75/816" in out and "A/RES/73/27" in out
+    assert "│   └── endorses A/79/214 (report)" in out
+    # plain references are counted, not listed: one line says how many and how to see them
+    assert "refers to" not in out.replace("(refers to)", "")
+    assert re.search(r"\(\+ \d+ plain references \(refers to\) from \d+ instruments? not shown; "
+                     r"--all lists them\)\n$", out)
+    # with --all, through 76/19's plain reference the chain reaches the first OEWG's report
+    code, every, _ = cli("lineage", "80/16", "--all")
+    assert code == 0 and "refers to A/75/816" in every and "A/RES/73/27" in every
+    assert "plain references" not in every
+
+
+def test_lineage_lists_each_link_once_with_all_its_paragraphs() -> None:
+    code, out, _ = cli("lineage", "80/16", "--depth", "1", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    keys = [(r["from"], r["relation"], r["to"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    establishing = [r for r in rows if r["relation"] == "cites as establishing act"]
+    assert [r["paragraphs"] for r in establishing] == ["title, pp1"]
+    code, out, _ = cli("lineage", "80/16", "-r", "endorses", "-r", "recalls", "-f", "json")
+    assert {lk["relation"] for lk in json.loads(out)["links"]} == {"endorses", "recalls"}
 
 
 def test_lineage_json_matches_the_schema() -> None:

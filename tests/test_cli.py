@@ -28,7 +28,7 @@ R8016 = URIRef(BASE + "id/A/RES/80/16")
 RELATIONS = {
     "recalls": "recalls", "reaffirms": "reaffirms", "welcomes": "welcomes",
     "endorses": "endorses", "takes note of": "takesNoteOf", "notes": "notes",
-    "establishes": "citesEstablishingAct", "requests": "requests",
+    "cites as establishing act": "citesEstablishingAct", "responds to": "requests",
     "decides to include in the agenda": "includesInAgenda", "refers to": "refersTo",
 }
 
@@ -326,7 +326,8 @@ def test_ingest_json_schema_and_content() -> None:
     data = json.loads(result.stdout)
     assert isinstance(data, list) and len(data) == 1
     doc = data[0]
-    assert list(doc) == ["file", "symbol", "type", "title", "date", "references"]
+    assert list(doc) == ["file", "symbol", "type", "title", "date", "references",
+                         "unresolved"]
     assert doc["file"] == str(source)
     assert (doc["symbol"], doc["type"], doc["date"]) == ("A/RES/79/237", "resolution",
                                                          "2024-12-24")

@@ -87,3 +87,6 @@ class Extraction:
     pillars: dict[str, str] = field(default_factory=dict)  # paragraph -> pillar key
     facts: list[dict[str, str]] = field(default_factory=list)  # body/event facts
     warnings: list[str] = field(default_factory=list)
+    #: numbered mentions whose series the grammar cannot decide ("Commission on ...
+    #: resolution 25/2"): paragraph, body and text; kept out of the graph, never guessed
+    unresolved: list[dict[str, str]] = field(default_factory=list)

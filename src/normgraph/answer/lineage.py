@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..graph.vocab import inverse_label
 from ..store.triplestore import Store, open_store
 from .render import render_rows, shorten
 from .resolve import full_symbol
 
-__all__ = ["Instrument", "Link", "Lineage", "lineage", "FORMATS", "render"]
+__all__ = ["Instrument", "Link", "Lineage", "lineage", "FORMATS", "PLAIN", "render"]
 
 FORMATS = ("tree", "table", "json", "csv", "md", "dot", "mermaid", "ttl")
+
+#: the relation of a mention no clause verb types (a plain reference, or one printed only in
+#: a footnote): the readable formats summarise these unless asked for all links
+PLAIN = "refers to"
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,6 @@ def _grouped(lin: Lineage) -> dict[str, list[tuple[str, str, list[str]]]]:
 def _tree(lin: Lineage) -> str:
     lines = [_describe(lin.instruments[lin.root])]
     expanded = {lin.root}
-    arrow = "" if lin.direction == "up" else "is cited by: "
     grouped = _grouped(lin)
     # depth first, with an explicit stack: a long chain must not exhaust Python's recursion
     stack: list[tuple[list[tuple[str, str, list[str]]], int, str]] = [
@@ -235,7 +239,7 @@ def _tree(lin: Lineage) -> str:
         rel, other, paras = items[n]
         last = n == len(items) - 1
         where = ("para " if len(paras) == 1 else "paras ") + ", ".join(paras)
-        label = f"{arrow}{rel} " if lin.direction == "up" else f"{rel} by "
+        label = f"{rel} " if lin.direction == "up" else f"{inverse_label(rel)} "
         again = other in expanded and bool(grouped.get(other))
         lines.append(f"{prefix}{'└── ' if last else '├── '}{label}"
                      f"{_describe(lin.instruments[other], 50)}  [{where}]"
@@ -250,12 +254,13 @@ def _tree(lin: Lineage) -> str:
 
 
 def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
-    cols = ["from", "relation", "to", "paragraph", "to_type", "to_date", "to_title"]
-    rows: list[dict[str, object]] = []
-    for lk in lin.links:
-        t = lin.instruments.get(lk.target, Instrument(lk.target))
-        rows.append({"from": lk.source, "relation": lk.relation, "to": lk.target,
-                     "paragraph": lk.paragraph, "to_type": t.type, "to_date": _iso(t.date),
+    """One row per (from, relation, to), its paragraphs joined in the order they came."""
+    cols = ["from", "relation", "to", "paragraphs", "to_type", "to_date", "to_title"]
+    rows = []
+    for (source, relation, target), paras in _by_link(lin).items():
+        t = lin.instruments.get(target, Instrument(target))
+        rows.append({"from": source, "relation": relation, "to": target,
+                     "paragraphs": ", ".join(paras), "to_type": t.type, "to_date": _iso(t.date),
                      "to_title": t.title})
     return cols, rows
 
@@ -264,7 +269,9 @@ def _by_link(lin: Lineage) -> dict[tuple[str, str, str], list[str]]:
     """(source, relation, target) -> the paragraphs stating it, in the order links came."""
     out: dict[tuple[str, str, str], list[str]] = {}
     for lk in lin.links:
-        out.setdefault((lk.source, lk.relation, lk.target), []).append(lk.paragraph)
+        paras = out.setdefault((lk.source, lk.relation, lk.target), [])
+        if lk.paragraph not in paras:
+            paras.append(lk.paragraph)
     return out
 
 
@@ -320,15 +327,57 @@ def to_turtle(lin: Lineage) -> str:
     return dump_turtle(g)
 
 
-def render(lin: Lineage, fmt: str = "tree") -> str:
-    """A lineage in one of :data:`FORMATS` (tree, table, json, csv, md, dot, mermaid, ttl)."""
+def typed_only(lin: Lineage) -> tuple[Lineage, Counter[str]]:
+    """The lineage without its plain references (relation ``refers to``), walked again from
+    the root so that nothing reached only through them stays; and how many (from, to) pairs
+    were left out per citing instrument."""
+    kept = Lineage(lin.root, lin.direction, links=[lk for lk in lin.links
+                                                   if lk.relation != PLAIN])
+    reach = {lin.root}
+    up = lin.direction == "up"
+    changed = True
+    while changed:  # the links come breadth-first, so this settles in a pass or two
+        changed = False
+        for lk in kept.links:
+            near, far = (lk.source, lk.target) if up else (lk.target, lk.source)
+            if near in reach and far not in reach:
+                reach.add(far)
+                changed = True
+    kept.links = [lk for lk in kept.links if (lk.source if up else lk.target) in reach]
+    kept.instruments = {s: i for s, i in lin.instruments.items() if s in reach}
+    kept.depth = {s: d for s, d in lin.depth.items() if s in reach}
+    left = Counter(lk.source if up else lk.target for lk in
+                   {(lk.source, lk.target): lk for lk in lin.links
+                    if lk.relation == PLAIN and (lk.source if up else lk.target) in reach
+                    }.values())
+    return kept, left
+
+
+def _summary(left: Counter[str]) -> str:
+    total = sum(left.values())
+    if not total:
+        return ""
+    return (f"(+ {total} plain reference{'s' if total != 1 else ''} (refers to) from "
+            f"{len(left)} instrument{'s' if len(left) != 1 else ''} not shown; "
+            "--all lists them)\n")
+
+
+def render(lin: Lineage, fmt: str = "tree", all_links: bool = True) -> str:
+    """``lin`` in one of :data:`FORMATS`. With ``all_links`` false the readable formats
+    (tree, table, md) leave plain references out and end with their count; JSON, CSV and the
+    graph formats always carry every link, so that their interface does not depend on the
+    option."""
+    summary = ""
+    if not all_links and fmt in ("tree", "table", "md"):
+        lin, left = typed_only(lin)
+        summary = _summary(left)
     if fmt == "tree":
-        return _tree(lin)
+        return _tree(lin) + summary
     if fmt == "json":
         return json.dumps(lin.as_json(), ensure_ascii=False, indent=2) + "\n"
     if fmt in ("table", "csv", "md"):
         cols, rows = _rows(lin)
-        return render_rows(cols, rows, fmt)
+        return render_rows(cols, rows, fmt) + summary
     if fmt == "dot":
         return to_dot(lin)
     if fmt == "mermaid":

@@ -157,11 +157,13 @@ def lineage_cmd(
                                        help="Keep only these relations (repeatable)."),
     fmt: str = typer.Option("tree", "--format", "-f",
                             help="tree, table, json, csv, md, dot, mermaid or ttl"),
+    all_links: bool = typer.Option(False, "--all", help="List plain references (refers to) "
+                                   "too; by default tree, table and md only count them."),
     dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
     timeout: float = TimeoutOpt,
 ) -> None:
     """The chain of instruments an instrument builds on (or, with --down, that build on it),
-    each link with its relation, date and the paragraph that states it."""
+    one line per (from, relation, to) with the paragraphs that state it."""
     from ..api import LINEAGE_FORMATS as FORMATS
     from ..api import ParameterError, StoreError, lineage
     from ..api import render_lineage as render
@@ -176,7 +178,7 @@ def lineage_cmd(
         fail(str(exc), 2)
     except StoreError as exc:
         fail(str(exc))
-    sys.stdout.write(render(result, fmt))
+    sys.stdout.write(render(result, fmt, all_links))
 
 
 @app.command("draw")

@@ -5,9 +5,9 @@ The relation of a reference comes from the clause that governs the mention, by t
 of UN texts:
 
 * a pattern around the mention wins: "established pursuant to resolution 75/240",
-  "resolution 75/240 establishing/established/, which established" -> ``establishes``;
+  "resolution 75/240 establishing/established/, which established" -> ``cites as establishing act``;
   "as endorsed by the General Assembly in its resolution 79/237" (a passive) -> ``refers to``;
-  "as requested in resolution X" -> ``requests``;
+  "as requested in resolution X" -> ``responds to`` (the cited act made the request);
 * otherwise the nearest clause verb before the mention, within its clause: "Recalling its
   resolutions ..." -> ``recalls``, "Decides to endorse ... document A/80/257" -> ``endorses``;
   a verb introducing a proposition ("Recalling further that ...", "noting that ...") or a
@@ -16,16 +16,28 @@ of UN texts:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
 from ..model import Document, Extraction, Paragraph, Principle, Reference
 from ..read.readers import ordinal_number
 from ..read.segment import Footnote, segment
-from ..read.symbols import DATE_PATTERN, SYMBOL_PATTERN, SymbolMention, iso_date, parse, scan
+from ..read.symbols import (
+    DATE_PATTERN,
+    SYMBOL_PATTERN,
+    SymbolMention,
+    iso_date,
+    parse,
+    scan,
+    scan_all,
+)
 from .statements import committee_facts, report_facts, session_facts
 
 __all__ = ["extract", "relation_at", "RELATION_NAMES"]
+
+#: the citing text names the cited act as the one that established a body or process
+ESTABLISHING = "cites as establishing act"
 
 RELATION_NAMES = (
     "recalls",
@@ -34,8 +46,8 @@ RELATION_NAMES = (
     "endorses",
     "takes note of",
     "notes",
-    "establishes",
-    "requests",
+    "cites as establishing act",
+    "responds to",
     "decides to include in the agenda",
     "refers to",
 )
@@ -43,7 +55,8 @@ RELATION_NAMES = (
 # clause verbs (any inflection as written in UN texts) -> relation; None = a verb whose object
 # is not the cited document, so the mention is a plain reference
 _VERBS: list[tuple[str, str | None]] = [
-    (r"tak(?:e|es|ing|en)\s+note\s+(?:with\s+\w+\s+)?of", "takes note of"),
+    # "taking note also of", "takes note with appreciation of": still takes note of
+    (r"tak(?:e|es|ing|en)\s+note\s+(?:(?:also|further|with\s+\w+)\s+)*of", "takes note of"),
     (r"decid(?:e|es|ed|ing)\s+to\s+include\s+in\s+the\s+(?:provisional\s+)?agenda",
      "decides to include in the agenda"),
     (r"recall(?:s|ing|ed)?", "recalls"),
@@ -81,9 +94,12 @@ _VERB_RE = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r";|:|\.\s+(?=[A-Z])|,\s+and\s+(?=[a-z]+ing\b)")
 _ESTABLISHED_BEFORE = re.compile(
-    r"\bestablish(?:ed|ing)\s+(?:(?:pursuant|according)\s+to|by|under|in)\s+"
+    r"\bestablish(?:ed|ing)\s+(?:by\s+the\s+Secretary-General\s+)?"
+    r"(?:(?:pursuant|according)\s+to|by|under|in)\s+"
     r"(?:(?:the\s+)?(?:UN\s+|United\s+Nations\s+)?General\s+Assembly\s+)?(?:its\s+)?"
-    r"(?:resolution|decision)s?\s*$",
+    r"(?:resolution|decision)s?"
+    # the earlier items of a list: "as established in resolutions 73/266 and 73/27"
+    r"(?:\s+\d{1,4}/\d{1,4}(?:\s+of\s+\d{1,2}\s+\w+\s+\d{4})?\s*(?:,\s*and|,|and))*\s*$",
     re.I,
 )
 _ESTABLISHED_AFTER = re.compile(
@@ -108,47 +124,96 @@ _LIST_GLUE = re.compile(
 )
 
 
-def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
+class ClauseIndex:
+    """What :func:`relation_at` needs to know about a text, found in one pass over it: the
+    clause breaks, the clause verbs and the relative pronouns, each as sorted positions.
+
+    A paragraph citing thousands of symbols is then read in linear time: each mention looks
+    up its clause, its governing verb and any pronoun between them by bisection instead of
+    rescanning the clause before it."""
+
+    def __init__(self, text: str) -> None:
+        self.breaks: list[int] = []
+        self.starts: list[int] = []
+        for b in _CLAUSE_BREAK.finditer(text):
+            self.breaks.append(b.start())
+            self.starts.append(b.end())
+        self.verbs = list(_VERB_RE.finditer(text))
+        self.verb_ends = [v.end() for v in self.verbs]
+        self.pronouns = [m.start() for m in _RELATIVE.finditer(text)]
+
+    def clause_start(self, at: int) -> int:
+        """Where the clause holding ``text[at]`` starts: after the last break before it."""
+        k = bisect.bisect_left(self.breaks, at)
+        while k and self.starts[k - 1] > at:  # a break whose end runs past ``at``
+            k -= 1
+        return self.starts[k - 1] if k else 0
+
+    def last_verb(self, lo: int, hi: int) -> re.Match[str] | None:
+        """The last clause verb wholly inside ``[lo, hi)``."""
+        k = bisect.bisect_right(self.verb_ends, hi)
+        while k and self.verbs[k - 1].start() >= lo:
+            return self.verbs[k - 1]
+        return None
+
+    def pronoun_between(self, lo: int, hi: int) -> bool:
+        k = bisect.bisect_left(self.pronouns, lo)
+        return k < len(self.pronouns) and self.pronouns[k] < hi
+
+
+# "as revised in", "as amended by"; not the participles that only say where the verb's own
+# object is printed ("as contained in document A/79/214", "as issued in")
+# a document named as the object's topic: a report/note/letter "on" or "of" something
+_TOPIC_NOUN = re.compile(r"\b(?:report|reports|note|letter|statement)\s+(?:of|by|on)\b.*\b(?:on|of)"
+                         r"\s+(?:the\s+)?(?:implementation|follow-up)\b", re.I)
+# the mention is a short form after its keyword (not a document identifying the object)
+_KEYWORD_BEFORE = re.compile(r"\b(?:resolution|decision)s?\s+(?:[\d/]+\s*(?:,|and)\s*)*$", re.I)
+_AS_PARTICIPLE = re.compile(
+    r"\bas\s+(?!(?:contained|reflected|issued|circulated|transmitted|presented|published|"
+    r"set)\b)\w+ed\s+(?:in|by|through|under)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:who|which|whose)\b", re.I)
+
+
+def relation_at(text: str, start: int, end: int,
+                index: ClauseIndex | None = None) -> tuple[str, str | None]:
     """The relation with which ``text`` cites the mention at ``text[start:end]``, and the
-    verb as written that decides it (None for a plain reference).
+    verb as written that decides it (None for a plain reference). ``index`` is the text's
+    :class:`ClauseIndex`, built once by a caller with many mentions in one text.
 
     >>> relation_at("Recalling its resolution 75/240 of 31 December 2020,", 25, 31)
     ('recalls', 'Recalling')
     >>> t = "the group established pursuant to resolution 75/240 held its session"
     >>> relation_at(t, t.index("75/240"), t.index("75/240") + 6)
-    ('establishes', 'established pursuant to')
+    ('cites as establishing act', 'established pursuant to')
     """
-    before = text[:start]
-    after = text[end:]
-    after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4}", "", after)
-    m = _ESTABLISHED_BEFORE.search(before[-160:])
+    if index is None:
+        index = ClauseIndex(text)
+    # the patterns read a bounded window on each side of the mention
+    near = text[max(0, start - 160) : start]
+    after = text[end : end + 200]
+    after_date = re.sub(r"^\s*(?:of\s+)?\d{1,2}\s+\w+\s+\d{4,6}", "", after)
+    m = _ESTABLISHED_BEFORE.search(near)
     if m:
-        return "establishes", re.sub(r"\s+", " ", m.group(0)).split(" resolution")[0].split(
-            " General")[0].split(" decision")[0].strip()
+        verb = re.sub(r"\s+", " ", m.group(0))
+        return ESTABLISHING, re.split(r" (?:resolution|General|decision)", verb)[0].strip()
     m = _ESTABLISHED_AFTER.match(after_date)
     if m:
-        return "establishes", re.sub(r"\s+", " ", m.group(0)).strip(" ,")
-    m = _REQUESTED_BEFORE.search(before[-120:])
-    if m:
-        return "requests", "requested"
-    if _PASSIVE_BEFORE.search(before[-120:]):
+        return ESTABLISHING, re.sub(r"\s+", " ", m.group(0)).strip(" ,")
+    if _REQUESTED_BEFORE.search(near[-120:]):
+        # the cited act made the request the citing text answers
+        return "responds to", "requested"
+    if _PASSIVE_BEFORE.search(near[-120:]):
         return "refers to", None
-    # the clause the mention stands in
-    clause_start = 0
-    for b in _CLAUSE_BREAK.finditer(before):
-        clause_start = b.end()
-    clause = before[clause_start:]
-    last = None
-    for vm in _VERB_RE.finditer(clause):
-        last = vm
+    # the nearest clause verb before the mention, within the clause the mention stands in
+    last = index.last_verb(index.clause_start(start), start)
     if last is None:
         return "refers to", None
-    index = int(next(k for k, v in last.groupdict().items() if v)[1:])
-    relation = _VERBS[index][1]
+    number = int(next(k for k, v in last.groupdict().items() if v)[1:])
+    relation = _VERBS[number][1]
     verb = re.sub(r"\s+", " ", last.group(0))
     if relation is None:
         return "refers to", verb
-    tail = clause[last.end() :]
+    tail = text[last.end() : min(start, last.end() + 80)]
     # "Recalling further that ...": the verb's object is a proposition, not the document
     if re.match(r"\s*(?:also\s+|further\s+|moreover\s+|with\s+\w+\s+)?that\b", tail, re.I):
         return "refers to", verb
@@ -156,7 +221,16 @@ def relation_at(text: str, start: int, end: int) -> tuple[str, str | None]:
     if re.match(r"\s+by\b", tail) and relation not in ("takes note of",):
         return "refers to", verb
     # the verb must govern the mention: between them only its object noun phrase
-    if re.search(r"\b(?:who|which|whose)\b", tail):
+    if index.pronoun_between(last.end(), start):
+        return "refers to", verb
+    # "Takes note of the report of the Secretary-General on the implementation of resolution
+    # 79/7": the verb's object is the report; the resolution is only its topic
+    between = text[max(last.end(), start - 200) : start]
+    if _TOPIC_NOUN.search(between) and _KEYWORD_BEFORE.search(between):
+        return "refers to", verb
+    # "Welcomes the adoption of resolution 70/237, as revised in draft A/76/L.13/Rev.1": the
+    # mention is the object of the participle, not of the clause verb
+    if _AS_PARTICIPLE.search(text, max(last.end(), start - 120), start):
         return "refers to", verb
     return relation, verb
 
@@ -176,12 +250,18 @@ def _quote(text: str, mention: SymbolMention, lo: int) -> str:
     return re.sub(r"\s+", " ", text[start:end]).strip()
 
 
-def _references_in(paragraph: Paragraph, own_symbol: str | None) -> Iterable[Reference]:
+def _references_in(paragraph: Paragraph, own_symbol: str | None,
+                   unresolved: list[dict[str, str]] | None = None) -> Iterable[Reference]:
     body = paragraph.text
-    for mention in scan(body):
+    mentions, vague = scan_all(body)
+    if unresolved is not None:
+        unresolved.extend({"paragraph": paragraph.number, "body": u.body,
+                           "text": _unresolved_quote(body, u.start, u.end)} for u in vague)
+    index = ClauseIndex(body)
+    for mention in mentions:
         if own_symbol and mention.symbol.symbol == own_symbol:
             continue
-        relation, verb = relation_at(body, mention.start, mention.end)
+        relation, verb = relation_at(body, mention.start, mention.end, index)
         yield Reference(
             symbol=mention.symbol.symbol,
             relation=relation,
@@ -194,7 +274,25 @@ def _references_in(paragraph: Paragraph, own_symbol: str | None) -> Iterable[Ref
         )
 
 
-_PRINCIPLES_INTRO = re.compile(r"\bprinciples\b[^.;]*:\s*$", re.I)
+def _unresolved_quote(text: str, start: int, end: int) -> str:
+    """The words of an unresolved mention, from the body's name to the number."""
+    head = re.search(r"(?:[A-Z][\w’'.-]*\s+(?:(?:on|of|and|for|the|to)\s+|[A-Z][\w’'.-]*\s+)*)?"
+                     r"(?:resolution|decision)s?\b[^;:]{0,120}$", text[max(0, start - 160):start])
+    lo = max(0, start - 160) + head.start() if head else start
+    return re.sub(r"\s+", " ", text[lo:end]).strip()
+
+
+_PRINCIPLES_WORD = re.compile(r"\bprinciples\b", re.I)
+
+
+def _introduces_principles(text: str) -> bool:
+    """A paragraph ending in a colon whose last sentence names "principles". Only that last
+    sentence is searched: a search from every "principles" to the end would be quadratic."""
+    body = text.rstrip()
+    if not body.endswith(":"):
+        return False
+    cut = max(body.rfind("."), body.rfind(";"))
+    return _PRINCIPLES_WORD.search(body, cut + 1) is not None
 _CHAIR = re.compile(
     r"\bThe\s+Chair\s+of\s+the\s+(?P<body>[^.]{2,200}?)\s+is\s+"
     r"(?P<name>(?:H\.\s?E\.\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][^,.;]{2,100}?)\s*[,.;]"
@@ -309,12 +407,19 @@ def _facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
 def _principles(paragraphs: list[Paragraph]) -> list[Principle]:
     """Bulleted items under a paragraph that introduces "the following principles:"."""
     intro = {p.number for p in paragraphs if p.kind != "sub-item" and
-             _PRINCIPLES_INTRO.search(p.text)}
+             _introduces_principles(p.text)}
     out: list[Principle] = []
     for p in paragraphs:
         if p.kind == "sub-item" and p.parent in intro and "(b" in p.number:
             out.append(Principle(len(out) + 1, p.group, p.text, p.number))
     return out
+
+
+def _draft_date(doc: Document) -> str | None:
+    """A draft (A/C.1/80/L.20, A/80/L.9) is adopted by no one: its date is the one it was
+    distributed on ("Distr.: Limited 13 October 2025")."""
+    symbol = doc.metadata.get("symbol") or ""
+    return doc.metadata.get("distributed") if re.search(r"/L\.\d", symbol) else None
 
 
 def _document_kind(doc: Document, grammar_hint: str | None) -> str:
@@ -357,10 +462,11 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
 
     fn_by_number = {fn.number: fn for fn in footnotes}
     called: set[str] = set()
+    unresolved: list[dict[str, str]] = []
     for p in paragraphs:
         if p.kind == "footnote":
             continue
-        references.extend(_references_in(p, own))
+        references.extend(_references_in(p, own, unresolved))
         for number, offset in p.calls:
             fn = fn_by_number.get(number)
             if fn is None:
@@ -368,8 +474,14 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             called.add(number)
             references.extend(_footnote_refs(p, fn, offset, own))
     for p in paragraphs:
-        if p.kind == "footnote" and p.number[2:] not in called:
-            references.extend(_references_in(p, own))
+        if p.kind == "footnote":
+            # a called footnote's references went to its host above; its unresolved ones and
+            # an uncalled footnote's references are read here
+            sink: list[dict[str, str]] = []
+            refs = list(_references_in(p, own, sink))
+            unresolved.extend(sink)
+            if p.number[2:] not in called:
+                references.extend(refs)
     if own and any(own == m.symbol.symbol for p in paragraphs for m in scan(p.text)
                    if p.kind not in ("title",)):
         warnings.append(f"the document cites its own symbol {own}; that mention is ignored")
@@ -388,13 +500,14 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         symbol=own,
         kind=_document_kind(doc, None),
         title=title,
-        date=doc.metadata.get("date"),
+        date=doc.metadata.get("date") or _draft_date(doc),
         paragraphs=paragraphs,
         references=unique,
         principles=_principles(paragraphs),
         facts=(_facts(paragraphs) if not own else []) + report_facts(paragraphs)
         + session_facts(paragraphs) + committee_facts(paragraphs),
         warnings=warnings,
+        unresolved=unresolved,
     )
     if reference is not None:
         _tag(extraction, reference)
@@ -409,12 +522,30 @@ def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
     while offset > 0 and host.text[offset - 1] in ";,.: ":
         offset -= 1
     relation, verb = relation_at(host.text, offset, offset)
+    # the symbols a footnote opens with ("A/70/174.", "S/PRST/2013/2; see ...") name the host
+    # clause's object and take its relation; any after words of the footnote's own ("See
+    # also decision 80/555") are references of the footnote, read in its own clause
+    index = ClauseIndex(fn.text)
+    # a bibliographic reference to the same document also only names it: "Official Records of
+    # the General Assembly, Thirty-fourth Session, Supplement No. 45 (A/34/45)"
+    biblio = _OFFICIAL_RECORDS.match(fn.text)
+    leading: int | None = biblio.end() if biblio else 0  # where the opening symbols end
     for mention in scan(fn.text):
+        if leading is not None and _NAMES_ONLY.fullmatch(fn.text, leading, mention.start):
+            leading = mention.end
+        else:
+            leading = None
+            relation, verb = relation_at(fn.text, mention.start, mention.end, index)
         if own and mention.symbol.symbol == own:
             continue
         yield Reference(mention.symbol.symbol, relation, host.number, mention.symbol.kind,
                         mention.date, verb, re.sub(r"\s+", " ", fn.text).strip()[:200],
                         mention.annex)
+
+
+_OFFICIAL_RECORDS = re.compile(r"\s*Official\s+Records\s+of\s+the\s+[^()]{0,200}\(")
+# what may stand in a footnote beside the symbols it names, for it to name only them
+_NAMES_ONLY = re.compile(r"(?:\s|[,;.\-]|\band\b|\bAdd\.\d+|\bCorr\.\d+|\bRev\.\d+|\d{1,2})*")
 
 
 def _tag(extraction: Extraction, reference: object) -> None:

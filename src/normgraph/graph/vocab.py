@@ -220,7 +220,7 @@ def dataset_iri() -> URIRef:
 
 #: relation name (the lower-case verb used in the JSON interface) -> property in the graph.
 #: Every property is declared rdfs:subPropertyOf eli:cites in ontology/normgraph.ttl, except
-#: 'establishes' which sits under eli:based_on ("established pursuant to").
+#: 'cites as establishing act' which sits under eli:based_on ("established pursuant to").
 RELATIONS: dict[str, URIRef] = {
     "recalls": NG.recalls,
     "reaffirms": NG.reaffirms,
@@ -228,16 +228,38 @@ RELATIONS: dict[str, URIRef] = {
     "endorses": NG.endorses,
     "takes note of": NG.takesNoteOf,
     "notes": NG.notes,
-    "establishes": NG.citesEstablishingAct,
-    "requests": NG.requests,
+    "cites as establishing act": NG.citesEstablishingAct,
+    "responds to": NG.requests,
     "decides to include in the agenda": NG.includesInAgenda,
     "refers to": NG.refersTo,
 }
 
 #: the super-property materialised beside each relation, so lineage is one property path
 RELATION_SUPER: dict[str, URIRef] = {
-    name: (ELI.based_on if name == "establishes" else ELI.cites) for name in RELATIONS
+    name: (ELI.based_on if name == "cites as establishing act" else ELI.cites)
+    for name in RELATIONS
 }
 
 #: keyed by any term (a predicate read back from a graph is typed as a Node)
 RELATION_BY_PROPERTY: dict[Node, str] = {prop: name for name, prop in RELATIONS.items()}
+
+#: how each relation reads from the cited instrument back to the citing one, for walks
+#: downwards ("A/RES/73/27 recalled by A/RES/75/240"); the ontology states the same pairs as
+#: ng:inverseLabel (a test keeps them equal)
+RELATION_INVERSE: dict[str, str] = {
+    "recalls": "recalled by",
+    "reaffirms": "reaffirmed by",
+    "welcomes": "welcomed by",
+    "endorses": "endorsed by",
+    "takes note of": "taken note of by",
+    "notes": "noted by",
+    "cites as establishing act": "cited as establishing act by",
+    "responds to": "responded to by",
+    "decides to include in the agenda": "included in the agenda by",
+    "refers to": "referred to by",
+}
+
+
+def inverse_label(relation: str) -> str:
+    """The relation read from the cited side: 'recalls' -> 'recalled by'."""
+    return RELATION_INVERSE.get(relation, f"{relation} (inverse)")

@@ -353,4 +353,5 @@ def extraction_json(e: Extraction) -> dict[str, Any]:
              "date": r.date}
             for r in e.references
         ],
+        "unresolved": e.unresolved,
     }

@@ -123,6 +123,7 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
 
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^)\s]*)\)")
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]{1,120}?)(?<=\S)\1(?![\w*])")
+_MD_CALL = re.compile(r"\[\^(\d{1,3})\](?!:)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
 _MD_BULLET = re.compile(r"^(\s*)([-+*])(\s+)(?=\()", re.M)
 
@@ -144,7 +145,8 @@ _OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
 
 def detect_format(text: str) -> str:
     """'markdown', 'ocr' or 'text', from the marks each shape leaves."""
-    if len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M):
+    if (len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M)
+            or re.search(r"^[ \t]{0,3}\[\^\d{1,3}\]:", text, re.M)):
         return "markdown"
     if len(_OCR_SIGNAL.findall(text)) >= 2:
         return "ocr"
@@ -160,6 +162,10 @@ def _clean_markdown(text: str) -> str:
     text = _MD_EMPH.sub(lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
     text = _MD_HEADING.sub(lambda m: " " * len(m.group(0)), text)
     text = _MD_BULLET.sub(lambda m: m.group(1) + " " + m.group(3), text)
+    # a footnote call "[^2]" becomes the digit glued where the call stands, as a PDF's
+    # superscript is extracted (same length, so spans stay true); the definitions
+    # "[^2]: ..." are left for the segmenter
+    text = _MD_CALL.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     return text
 
 
@@ -177,6 +183,16 @@ _BODY_START = re.compile(
     r"^\s*(?:The\s+(?:General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|"
     r"Economic\s+and\s+Social\s+Council)\s*,|1\.\s)"
 )
+
+
+def _with_title(line: str, symbol: str, title_n: str) -> bool:
+    """The line is the symbol and a piece of the title (three words or more), in either
+    order."""
+    up, sym = line.upper(), symbol.upper()
+    rest = line[len(sym):] if up.startswith(sym + " ") else (
+        line[: -len(sym)] if up.endswith(" " + sym) else "")
+    rest_n = _norm(rest)
+    return len(rest.split()) >= 3 and bool(rest_n) and rest_n in title_n
 
 
 def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
@@ -206,9 +222,17 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
                 marks.add(i)
             symbol_seen = True
             continue
-        if (title_n and i > head_end and _norm(s) in title_n
-                and not s.endswith((".", ";", ","))):
-            title_pieces.add(i)
+        # a running header with the symbol and the title on one line, either way round:
+        # "A/RES/80/4 Necessity of ending the economic ... embargo ..."
+        if symbol and title_n and i > head_end and _with_title(s, symbol, title_n):
+            marks.add(i)
+            continue
+        if title_n and i > head_end and not s.endswith((".", ";", ",")):
+            if _norm(s) == title_n.rstrip(" :"):
+                # a short title repeated whole ("Regional disarmament"), as a page's header
+                marks.add(i)
+            elif _norm(s) in title_n:
+                title_pieces.add(i)
     if not marks:
         # no page furniture at all (a text without page heads, e.g. after front matter): a
         # line of three words or more that is a piece of the title is a running header
@@ -216,27 +240,18 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     # where pages have heads, a piece of the title is a running header only in the page's
     # head, next to the repeated symbol or other furniture; the same words inside a paragraph
     # ("a United Nations programme of action / to advance responsible State behaviour ...")
-    # are text
-    grown = True
-    while grown:
-        grown = False
-        for i in sorted(title_pieces - marks):
-            if _next_filled(lines, i, -1) in marks or _next_filled(lines, i, 1) in marks:
+    # are text. A run of pieces next to a mark joins it: one sweep down and one up reach every
+    # such run, so this stays linear in the number of lines.
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for order in (filled, filled[::-1]):
+        previous = None
+        for i in order:
+            if i in title_pieces and previous in marks:
                 marks.add(i)
-                grown = True
+            previous = i
     for i in sorted(marks):
         text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
     return text
-
-
-def _next_filled(lines: list[str], i: int, step: int) -> int | None:
-    """The index of the nearest non-blank line before (step -1) or after (step 1) line i."""
-    j = i + step
-    while 0 <= j < len(lines):
-        if lines[j].strip():
-            return j
-        j += step
-    return None
 
 
 # -- metadata the text states about itself --------------------------------------------------------

@@ -23,8 +23,11 @@ _DOTTED = re.compile(r"^[ \t]*(?P<n>\d{1,3}\.\d{1,3})\.?[ \t]+(?P<rest>\S.*)$")
 _SUB = re.compile(r"^[ \t]*(?:[-•*][ \t]+)?\((?P<n>[a-z]{1,2}|[ivxl]{1,5})\)[ \t]*(?P<rest>.*)$")
 _BULLET = re.compile(r"^[ \t]*[•*»·▪‣●◦■–\-][ \t]+(?P<rest>\S.*)$")
 _SECTION = re.compile(r"^[ \t]*(?P<n>[A-Z]|[IVX]{1,5})\.[ \t]+(?P<rest>[A-Z].{0,120})$")
-_SEPARATOR = re.compile(r"^[ \t]*_{5,}[ \t]*$")
+# the rule above the footnotes: underscores in a PDF's text, "---" in a Markdown rendering
+_SEPARATOR = re.compile(r"^[ \t]*(?:_{5,}|-{3,})[ \t]*$")
 _FOOTNOTE = re.compile(r"^[ \t]{0,2}(?P<n>\d{1,2})[ \t]+(?P<rest>\S.*)$")
+# a Markdown footnote definition, "[^2]: A/70/174.": it opens the footnotes by itself
+_MD_FOOTNOTE = re.compile(r"^[ \t]{0,3}\[\^(?P<n>\d{1,3})\]:[ \t]*(?P<rest>\S.*)$")
 _OCR_FOOTNOTE = re.compile(
     r"^[ \t]?(?P<n>\d{1,2}|[>¢])[ \t]?(?P<rest>(?:See\b|Ibid\b|A/|S/|E/|Official Records).*)$"
 )
@@ -35,15 +38,23 @@ _BODY_START = re.compile(
 )
 # the opening of a decision, which has no "The General Assembly," line
 _DECISION_START = re.compile(r"^[ \t]*At\s+its\s+.{0,80}\bmeeting\b", re.I)
-_HEADER_REF = re.compile(r"^\s*\[\s*on\s+the\s+report", re.I)
+_HEADER_REF = re.compile(
+    r"^\s*\[\s*(?:on\s+the\s+report|without\s+reference\s+to\s+a\s+Main\s+Committee)", re.I)
 _OWN_TITLE = re.compile(r"^[ \t]*\d{1,3}/\d{1,4}\.\s+\S")
 _FOOTER = re.compile(r"^[ \t]*\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting", re.I)
 # a footnote call printed as a superscript and extracted inline: glued to a word or punctuation
 # ("reports,1", ";2"), or to a year ("20152" for 2015 + 2, "2013 3")
+# (never the number of a symbol's part: "Rev.1", "Add.1", "Corr.1", "L.9", "PV.45", "CRP.1")
 _MARKER = re.compile(
-    r"(?<=[A-Za-z\),;.”’])(?P<n>\d{1,2})(?=[\s,;.:]|$)"
+    r"(?<=[A-Za-z\),;.”’])(?<!Rev\.)(?<!Add\.)(?<!Corr\.)(?<!Amend\.)(?<![/ ]L\.)(?<!PV\.)"
+    r"(?<!CRP\.)(?<!INF\.)(?<!WP\.)(?<!AC\.)(?<!/C\.)(?<!CONF\.)(?<!CN\.)"
+    r"(?P<n>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d)(?P<y>\d{1,2})(?=[\s,;.:]|$)"
     r"|(?<=\b(?:19|20)\d\d )(?P<s>\d{1,2})(?=\s)"
+    r"|(?<=\b(?:19|20)\d\d, )(?P<c>\d{1,2})(?=\s)"  # "the 2010, 1 20132 and 2015 3 reports"
+    # after a comma or semicolon and a space ("for 2024/25; 4", "Court, 7 and"): taken only
+    # as the next footnote in order (see segment)
+    r"|(?<=[,;] )(?P<e>\d{1,2})(?=\s|$)"
 )
 
 _PRE_VERB = re.compile(
@@ -125,6 +136,22 @@ def _is_heading(line: str, prev_blank: bool, next_line: str | None) -> bool:
     return next_line is None or not next_line.strip() or bool(_PARA.match(next_line))
 
 
+def _unruled_footnote(text: str, at: int, line: str, last: int,
+                      following: list[str]) -> bool:
+    """A footnote printed at a page's foot with no rule above it ("1 Official Records ..."):
+    the next footnote in order, whose call stands in the text before it (",1", ", 1"), or
+    followed at once by the footnote after it ("2 BWC/CONF.IX/9 ...")."""
+    m = _FOOTNOTE.match(line)
+    if not m or int(m.group("n")) != last + 1:
+        return False
+    nxt = next((s for s in following if s.strip()), "")
+    after = _FOOTNOTE.match(nxt)
+    if after and int(after.group("n")) == last + 2:
+        return True
+    call = re.compile(rf"(?:[A-Za-z,;.)”’]|[,;] ){m.group('n')}(?=[\s,;.:]|$)", re.M)
+    return call.search(text, max(0, at - 20000), at) is not None
+
+
 def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
     """Split a document into paragraphs and footnotes (each with its span in ``doc.text``)."""
     grammar = grammar_of(doc)
@@ -187,8 +214,14 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             prev_blank = True  # a footnote may follow the rule directly
             continue
         ocr_fn = _OCR_FOOTNOTE.match(line) if grammar != "resolution" else None
+        md_fn = _MD_FOOTNOTE.match(line)
+        if md_fn:
+            footnote_zone = blank_before = True
+        elif not footnote_zone and blank_before and in_body and _unruled_footnote(
+                text, offsets[i], line, last_fn_number, lines[i + 1 : i + 4]):
+            footnote_zone = True
         if footnote_zone or ocr_fn or fn_unit is not None:
-            m = _FOOTNOTE.match(line) if footnote_zone else None
+            m = md_fn or (_FOOTNOTE.match(line) if footnote_zone else None)
             m = m or ocr_fn
             starts_new = m is not None and (blank_before or fn_unit is not None or bool(ocr_fn))
             if m and starts_new and not _PARA.match(line):
@@ -327,7 +360,8 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             not blank_before
             or s[:1].islower()
             or (grammar != "text" and cur.lines
-                and not re.search(r"[.;:,!?”\"’)\]]\d{0,2}$", cur.lines[-1].strip()))
+                # a line ending its clause, maybe with a footnote call (",2", ", 1") after it
+                and not re.search(r"[.;:,!?”\"’)\]](?:\s?\d{1,2})?$", cur.lines[-1].strip()))
         )
         if continues and cur is not None:
             cur.lines.append(line)
@@ -365,6 +399,8 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         if u.kind == "footnote":
             fn_texts[u.number] = _join(u.lines)
     fn_numbers = {n[2:] for n in fn_texts}
+    last_call = 0  # the highest footnote called so far, in document order
+    called: set[str] = set()
     for ordinal, u in enumerate(units, start=1):
         body = _join(u.lines)
         calls: list[tuple[str, int]] = []
@@ -372,9 +408,18 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
             pieces: list[str] = []
             last = 0
             for m in _MARKER.finditer(body):
-                number = m.group("n") or m.group("y") or m.group("s")
+                number = (m.group("n") or m.group("y") or m.group("s") or m.group("c")
+                          or m.group("e"))
+                # a digit standing apart is a call only when it is the next footnote in order
+                # (calls are numbered as they appear), or, after a year ("of 2013 3"), a
+                # footnote called before
+                if not (m.group("n") or m.group("y")) and int(number) != last_call + 1 and not (
+                        number in called and (m.group("s") or m.group("c"))):
+                    continue
                 if number in fn_numbers:
-                    start = m.start() - (1 if m.group("s") else 0)
+                    last_call = max(last_call, int(number))
+                    called.add(number)
+                    start = m.start() - (0 if m.group("n") or m.group("y") else 1)
                     pieces.append(body[last:start])
                     calls.append((number, sum(len(x) for x in pieces)))
                     last = m.end()

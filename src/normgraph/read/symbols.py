@@ -20,6 +20,7 @@ normgraph.symbols.SymbolError: 'A/RES/80/16/16/x' is not a well-formed UN symbol
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ __all__ = [
     "parse",
     "is_symbol",
     "scan",
+    "scan_all",
+    "series_before",
+    "Unresolved",
     "SYMBOL_PATTERN",
 ]
 
@@ -90,8 +94,15 @@ _FULL_FORMS: list[tuple[str, re.Pattern[str]]] = [
     (DECISION, re.compile(rf"A/DEC/(?P<s>{_SESSION})/(?P<n>{_NUM})", re.I)),
     # Human Rights Council and ECOSOC resolutions, Security Council resolutions
     (RESOLUTION, re.compile(rf"A/HRC/RES/(?P<s>\d{{1,2}}|S-\d{{1,2}})/(?P<n>{_NUM})", re.I)),
+    (DECISION, re.compile(rf"A/HRC/DEC/(?P<s>\d{{1,2}}|S-\d{{1,2}})/(?P<n>{_NUM})", re.I)),
     (RESOLUTION, re.compile(r"E/RES/(?P<s>\d{4})/(?P<n>\d{1,4})", re.I)),
-    (RESOLUTION, re.compile(r"S/RES/(?P<n>\d{1,5})\s?\((?P<s>\d{4})\)", re.I)),
+    (DECISION, re.compile(r"E/DEC/(?P<s>\d{4})/(?P<n>\d{1,4})", re.I)),
+    # a line break may fall between the number and the year: "2341" / "(2017)"
+    (RESOLUTION, re.compile(r"S/RES/(?P<n>\d{1,5})\s*\((?P<s>\d{4})\)", re.I)),
+    # old-style General Assembly resolutions: A/RES/1514(XV), A/RES/217(III)A
+    (RESOLUTION, re.compile(r"A/RES/(?P<n>\d{1,4})\s?(?:(?P<part0>(?-i:[A-H]))\s?)?"
+                            r"(?P<old>\((?:ES-|S-)?[IVXL]{1,6}\))"
+                            r"(?:\s?(?P<part>(?-i:[A-H]))(?![A-Za-z]))?", re.I)),
     # subsidiary organs: A/AC.292/2025/INF/5/Rev.1, A/AC.292/2025/CRP.1, A/C.1/79/L.62
     (
         DOCUMENT,
@@ -102,10 +113,28 @@ _FULL_FORMS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # numbered documents of subsidiary organs and conferences: A/AC.292/2026/3,
+    # A/CONF.151/26, A/C.1/80/L.20
+    (
+        DOCUMENT,
+        re.compile(r"A/(?:AC|C|CONF|CN)\.\d{1,3}(?:/\d{1,4}){1,2}(?:/L\.\d{1,4})?" + _SUFFIX,
+                   re.I),
+    ),
+    # drafts and verbatim records of a session: A/76/L.13/Rev.1, A/76/PV.45
+    (DOCUMENT, re.compile(rf"A/{_SESSION}/(?:L|PV)\.\d{{1,4}}" + _SUFFIX, re.I)),
     # session documents: A/79/214, A/79/214/Add.1, A/68/98*
     (REPORT, re.compile(rf"A/(?P<s>{_SESSION})/(?P<n>{_NUM}){_SUFFIX}\*?", re.I)),
+    # statements by the President of the Security Council (S/PRST/2013/2), its INF series
+    (DOCUMENT, re.compile(r"S/(?:PRST/\d{4}/\d{1,3}|INF/\d{1,3})", re.I)),
     # other organs' session documents: A/HRC/27/37, S/2021/123, E/2020/12
     (REPORT, re.compile(rf"(?:A/HRC|S|E)/(?P<s>\d{{1,4}})/(?P<n>{_NUM}){_SUFFIX}\*?", re.I)),
+    # other series of the UN system, by their roots: BWC/CONF.VIII/4, CD/1840,
+    # CEDAW/C/GC/35, TD/519, E/CN.15/2024/5, UNEP/EA.6/3, ST/SGB/2019/8
+    (DOCUMENT, re.compile(
+        r"(?:BWC|CCW|CD|CEDAW|CERD|CCPR|CRC|CRPD|CAT|CED|CMW|E/CN\.\d{1,2}|E/C\.\d{1,2}|TD|"
+        r"UNEP|FCCC|ICCD|APLC|NPT|ST|DP|ITU|IDB|UNW)"
+        r"(?:/(?:[A-Z]{1,8}(?:\.[IVXL0-9]{1,6})?|\d{4}))*/\d{1,4}(?:/Rev\.\d{1,2}|/Add\.\d{1,3}"
+        r"|/Corr\.\d{1,2})*", re.I)),
 ]
 
 #: a symbol as it may appear in running text (full forms only; short forms need context)
@@ -163,9 +192,13 @@ def parse(text: str, *, series: str | None = None) -> Symbol:
             groups = m.groupdict()
             if kind == RESOLUTION and core.upper().startswith("S/RES/"):
                 canonical = f"S/RES/{int(groups['n'])}({groups['s']})"
+            elif groups.get("old"):
+                old = re.sub(r"\s", "", groups["old"]).upper()
+                part = (groups.get("part0") or groups.get("part") or "").upper()
+                canonical = f"A/RES/{int(groups['n'])}{old}{part}"
             elif kind in (RESOLUTION, DECISION) and groups.get("n"):
                 head = core.upper().split("/")
-                prefix = "/".join(head[:-2]) if core.upper().startswith("A/HRC/RES") else (
+                prefix = "/".join(head[:-2]) if core.upper().startswith("A/HRC/") else (
                     "/".join(head[:2]))
                 session = groups["s"].upper()
                 number = str(int(groups["n"]))
@@ -184,6 +217,8 @@ def parse(text: str, *, series: str | None = None) -> Symbol:
         if re.fullmatch(r"\d{4}", session):  # year/number: ECOSOC style
             if part:
                 raise SymbolError(f"{text!r} is not a well-formed UN symbol")
+            if series == DECISION:
+                return Symbol(f"E/DEC/{session}/{number}", DECISION)
             return Symbol(f"E/RES/{session}/{number}", RESOLUTION)
         if series == DECISION:
             if part:
@@ -209,7 +244,9 @@ def is_symbol(text: str) -> bool:
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
-DATE_PATTERN = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})\b")
+# the year may carry a footnote call glued to it ("December 20156": 2015, footnote 6)
+_YEAR = r"((?:19|20)\d\d)(?:\d{1,2})?\b"
+DATE_PATTERN = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\s+{_YEAR}")
 _MONTH_NUM = {m: i for i, m in enumerate(_MONTHS.split("|"), start=1)}
 
 
@@ -242,39 +279,139 @@ class SymbolMention:
     annex: str | None = None
 
 
-# keyword that sets the series of the short forms that follow it
-_KEYWORD = re.compile(
-    r"(?P<hrc>Human\s+Rights\s+Council\s+resolutions?)"
-    r"|(?P<sc>Security\s+Council\s+resolutions?)"
-    r"|(?P<dec>\bdecisions?)"
-    r"|(?P<res>\bresolutions?)",
-    re.I,
-)
+@dataclass(frozen=True)
+class Unresolved:
+    """A numbered instrument of a body whose series the grammar does not know ("Commission on
+    Crime Prevention and Criminal Justice resolution 25/2"): kept with its words, never given
+    a guessed symbol."""
+
+    start: int
+    end: int
+    raw: str
+    body: str
+
+
+# "resolution(s)" / "decision(s)": the keyword before a list of short forms
+_KEYWORD = re.compile(r"\b(?P<kind>resolution|decision)s?\b", re.I)
+# the words just before the keyword that may name the issuing body ("Human Rights Council",
+# "Commission on Crime Prevention and Criminal Justice", "ITU")
+_BODY_BEFORE = re.compile(
+    r"(?P<body>(?:[A-Z][\w’'.-]*|on|of|and|for|the|to)(?:\s+(?:[A-Z][\w’'.-]*|on|of|and|for|the|to))*)"
+    r"\s+$")
+#: bodies whose series the grammar knows: the end of the body's name -> series key
+_SERIES_OF_BODY = [
+    (re.compile(r"\bGeneral\s+Assembly$"), "ga"),
+    (re.compile(r"\bHuman\s+Rights\s+Council$"), "hrc"),
+    (re.compile(r"\bSecurity\s+Council$"), "sc"),
+    (re.compile(r"\bEconomic\s+and\s+Social\s+Council$"), "ecosoc"),
+]
+# the last word of a body's name: with no known series, the mention stays unresolved
+_BODY_NOUN = re.compile(
+    r"(?:\b(?:Assembly|Council|Commission|Committee|Conference|Board|Organization|Forum|Parties|"
+    r"Union|Programme|Fund|Agency|Meeting|Group|Court|Tribunal|Convention|Congress)"
+    r"|\b[A-Z]{2,}(?:-[A-Z]+)?)\b")
+
+
+def series_before(text: str, at: int) -> tuple[str, str]:
+    """The series a keyword at ``text[at]`` takes from the body named just before it, and
+    the body's words: ("ga", "") by default, ("hrc", "Human Rights Council"), ... or
+    ("unresolved", "Commission on ...") for a body whose series is not known."""
+    m = _BODY_BEFORE.search(text, max(0, at - 120), at)
+    words = m.group("body") if m else ""
+    # leading words that are not part of a name: "Recalling", "the", "its", "also"...
+    words = re.sub(r"^(?:(?:[A-Z]?[a-z]+ing|[a-z]+|The|Its|Also|And)\s+)+", "", words)
+    for pattern, series in _SERIES_OF_BODY:
+        if pattern.search(words):
+            return series, words
+    if re.fullmatch(r"(?:the\s+)?Assembly", words) or not _BODY_NOUN.search(words):
+        return "ga", ""
+    return "unresolved", words
+
+
 _SHORT_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9/.\-])(?P<s>\d{1,4}|ES-\d{1,2}|S-\d{1,2})/(?P<n>\d{1,4})"
-    r"(?:\s?\((?P<part>[A-H])\)|\s(?P<part2>[A-H])(?=[\s,;.)]))?"
+    # a part letter, A to Z as the Assembly lettered them ("45/58 P of 4 December 1990"),
+    # only where a date, a list mark or the end follows it (never a word: "74/28 A new")
+    r"(?:\s?\((?P<part>[A-Z])\)|\s(?P<part2>[A-Z])(?=\s+of\b|\s*[,;.)]|\s+and\b|\s*$))?"
     r"(?![A-Za-z0-9/])",
 )
-_SC_SHORT = re.compile(r"(?<![\d/])(?P<n>\d{1,5})\s?\((?P<y>\d{4})\)")
+# a Security Council number and year; a line break may fall between them
+_SC_SHORT = re.compile(r"(?<![\d/])(?P<n>\d{1,5})\s*\((?P<y>\d{4})\)")
+# old-style General Assembly resolutions: 1514 (XV), 217 A (III)
+_OLD_SHORT = re.compile(r"(?<![\d/])(?P<n>\d{1,4})\s?(?:(?P<p0>[A-H])\s?)?"
+                        r"\((?P<r>(?:ES-|S-)?[IVXL]{1,6})\)(?:\s?(?P<p>[A-H])(?![A-Za-z]))?")
+# how far after a keyword or list item the next item may stand: bounds each search, so
+# that a text with many keywords and few symbols is still read in linear time
+_ITEM_REACH = 160
+# what joins a keyword to the list before it, so that the list's body carries over
+_CARRY = re.compile(r"(?:\s|,|;|\band\b|\bas\s+well\s+as\b|\bor\b)*")
 # what may stand between two items of one list of symbols
 _LIST_GAP = re.compile(
-    rf"^(?:\s|,|;|\band\b|\bas well as\b|\bits\b|\bof\b|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
+    rf"^(?:\s|,|;|\band\b|\bas well as\b|\bits\b|\bof\b|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4,6}}"
     r"|\d{1,2}\b|[*!?%’'¢>])*$"
 )
 _ADDENDUM_AFTER = re.compile(
     r"\s*(?:,|and|,\s*and)\s+(?P<k>Add|Corr|Rev)\.(?P<n>\d+(?:\s*(?:,|and)\s*\d+)*)(?![\w/])")
-_DATE_AFTER = re.compile(rf"^\s*,?\s*of\s+(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})")
+_DATE_AFTER = re.compile(rf"\s*,?\s*of\s+(\d{{1,2}})\s+({_MONTHS})\s+{_YEAR}")
 _ANNEX_BEFORE = re.compile(
     r"annex\s+(?P<a>[A-Z]{1,4}|[IVX]+)?\s*(?:to|of)\s+(?:document\s+)?$", re.I)
+# (searched with an end position, ``$`` matches at that end)
 
 
 def scan(text: str) -> Iterator[SymbolMention]:
-    """Every instrument symbol mentioned in ``text``, in order.
+    """Every instrument symbol mentioned in ``text``, in order (see :func:`scan_all`)."""
+    return iter(scan_all(text)[0])
+
+
+def _next_item(series: str, text: str, pos: int) -> tuple[re.Match[str] | None, str]:
+    """The first short form after ``pos`` within reach, for a keyword of ``series``, and
+    which pattern found it ("sc", "old" or "short")."""
+    stop = min(len(text), pos + _ITEM_REACH)
+    if series == "sc":
+        m = _SC_SHORT.search(text, pos, stop)
+        return (_SC_SHORT.match(text, m.start()) if m else None), "sc"
+    best: tuple[re.Match[str] | None, str] = (None, "short")
+    for name, pattern in (("short", _SHORT_IN_TEXT), ("old", _OLD_SHORT)):
+        m = pattern.search(text, pos, stop)
+        if m:
+            m = pattern.match(text, m.start()) or m  # read the whole item past the window
+            if best[0] is None or m.start() < best[0].start():
+                best = (m, name)
+    return best
+
+
+def _short_symbol(series: str, kind: str, how: str, m: re.Match[str]) -> Symbol:
+    """The symbol of a short form in the series its keyword gave."""
+    if how == "sc":
+        return parse(f"S/RES/{m.group('n')} ({m.group('y')})")
+    if how == "old":
+        part = m.group("p0") or m.group("p") or ""
+        return parse(f"A/RES/{m.group('n')}{part}({m.group('r')})")
+    session, number = m.group("s"), m.group("n")
+    part = m.groupdict().get("part") or m.groupdict().get("part2") or ""
+    if series == "hrc":
+        return parse(f"A/HRC/{'RES' if kind == RESOLUTION else 'DEC'}/{session}/{number}")
+    if series == "ecosoc":
+        if not re.fullmatch(r"\d{4}", session):
+            raise SymbolError(f"{m.group(0)!r} is not an Economic and Social Council number")
+        return parse(f"E/{'RES' if kind == RESOLUTION else 'DEC'}/{session}/{number}")
+    return parse(f"{session}/{number}{part}", series=DECISION if kind == DECISION else None)
+
+
+def scan_all(text: str) -> tuple[list[SymbolMention], list[Unresolved]]:
+    """Every instrument symbol mentioned in ``text``, in order, and the numbered mentions
+    whose series cannot be decided.
 
     Full symbols (``A/79/214``) are found anywhere. Short forms (``75/240``) are read only
-    where a keyword gives them their series: "resolution(s)", "decision(s)", "Human Rights
-    Council resolution", "Security Council resolution", and the list that follows the keyword
-    ("resolutions 75/240 of 31 December 2020 and 76/19 of 6 December 2021").
+    after a keyword, "resolution(s)" or "decision(s)", and in the list that follows it
+    ("resolutions 75/240 of 31 December 2020 and 76/19 of 6 December 2021"). The body named
+    before the keyword decides the series of the whole list: none or the General Assembly ->
+    A/RES/, A/DEC/; "Human Rights Council" -> A/HRC/RES/, A/HRC/DEC/; "Security Council"
+    -> S/RES/n (year); "Economic and Social Council" -> E/RES/, E/DEC/. Any other body
+    ("Commission on ... resolution 25/2") gives an :class:`Unresolved` mention.
+
+    Each keyword looks at most ``_ITEM_REACH`` characters ahead and the spans already taken
+    are kept sorted, so the scan is linear in the text.
     """
     found: list[tuple[int, int, Symbol, str]] = []
     m: re.Match[str] | None  # a match of each loop below; the last loop may find none
@@ -297,52 +434,54 @@ def scan(text: str) -> Iterator[SymbolMention]:
                     continue
                 found.append((more.start("k"), more.end(), extra, more.group(0).strip()))
             pos = more.end()
-    taken = [(s, e) for s, e, _, _ in found]
+    taken = sorted((s, e) for s, e, _, _ in found)
 
     def overlaps(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te in taken)
+        k = bisect.bisect_left(taken, (e, -1))
+        return k > 0 and taken[k - 1][1] > s
 
-    keywords = list(_KEYWORD.finditer(text))
-    for kw in keywords:
-        series = "hrc" if kw.group("hrc") else "sc" if kw.group("sc") else (
-            "decision" if kw.group("dec") else "resolution")
+    unresolved: list[Unresolved] = []
+    last: tuple[int, str, str] = (-1, "ga", "")  # where the previous list ended, its series
+    for kw in _KEYWORD.finditer(text):
+        kind = RESOLUTION if kw.group("kind").lower() == "resolution" else DECISION
+        series, body = series_before(text, kw.start())
+        # "Economic and Social Council resolution 2004/26 and decision 2005/3": a keyword
+        # that names no body and continues the previous list keeps that list's body
+        if not body and last[0] >= 0 and _CARRY.fullmatch(text, last[0], kw.start()):
+            series, body = last[1], last[2]
         pos = kw.end()
-        pattern = _SC_SHORT if series == "sc" else _SHORT_IN_TEXT
         while True:
-            m = pattern.search(text, pos)
+            m, how = _next_item(series, text, pos)
             if not m:
                 break
             gap = text[pos : m.start()]
             # the first item may follow the keyword at once; later items only across a list gap
-            first = pos == kw.end()
-            if first:
+            if pos == kw.end():
                 if not re.fullmatch(r"\s*(?:\(|\[)?\s*", gap):
                     break
             elif not _LIST_GAP.match(gap) or _KEYWORD.search(gap):
                 break
-            raw = m.group(0)
-            if not overlaps(m.start(), m.end()):
-                try:
-                    if series == "sc":
-                        sym = parse(f"S/RES/{m.group('n')} ({m.group('y')})")
-                    else:
-                        part = m.groupdict().get("part") or m.groupdict().get("part2") or ""
-                        sym = parse(f"{m.group('s')}/{m.group('n')}{part}",
-                                    series=series if series != "resolution" else None)
-                except SymbolError:
-                    pos = m.end()
-                    continue
-                found.append((m.start(), m.end(), sym, raw))
-                taken.append((m.start(), m.end()))
             pos = m.end()
+            if overlaps(m.start(), m.end()):
+                continue
+            if series == "unresolved":
+                unresolved.append(Unresolved(m.start(), m.end(), m.group(0), body))
+                continue
+            try:
+                sym = _short_symbol(series, kind, how, m)
+            except SymbolError:
+                continue
+            found.append((m.start(), m.end(), sym, m.group(0)))
+            bisect.insort(taken, (m.start(), m.end()))
+        if pos > kw.end():
+            last = (pos, series, body)
 
     found.sort(key=lambda t: t[0])
     mentions: list[SymbolMention] = []
     for start, end, sym, raw in found:
-        after = text[end : end + 60]
-        d = _DATE_AFTER.match(after)
+        d = _DATE_AFTER.match(text, end, end + 60)
         date = iso_date(*d.groups()) if d else None
-        annex_m = _ANNEX_BEFORE.search(text[max(0, start - 40) : start])
+        annex_m = _ANNEX_BEFORE.search(text, max(0, start - 40), start)
         annex = (annex_m.group("a") or "").upper() if annex_m else None
         mentions.append(SymbolMention(sym, start, end, raw, date, annex or None))
     # "74/28 and 74/29 of 12 December 2019": the shared date applies to both items
@@ -351,8 +490,11 @@ def scan(text: str) -> Iterator[SymbolMention]:
         if mention.date is None and i + 1 < len(mentions):
             nxt = mentions[i + 1]
             between = text[mention.end : nxt.start]
-            if nxt.date and re.fullmatch(r"\s+and\s+", between):
+            # only within one session: "1514 (XV) and 75/240 of 31 December 2020" share none
+            same = mention.symbol.session is not None and \
+                mention.symbol.session == nxt.symbol.session
+            if nxt.date and same and re.fullmatch(r"\s+and\s+", between):
                 mention = SymbolMention(mention.symbol, mention.start, mention.end,
                                         mention.raw, nxt.date, mention.annex)
         out.append(mention)
-    return iter(out)
+    return out, unresolved
