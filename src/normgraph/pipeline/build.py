@@ -22,7 +22,7 @@ from ..graph.dump import AtomicFile, prefix_lines, to_turtle, turtle_chunks, wri
 from ..graph.reference import load_reference
 from ..model import Document, Extraction
 from ..read.catalog import CatalogEntry, load_catalog
-from ..read.readers import ReadError, read_bytes, read_file
+from ..read.readers import ReadError, read_bytes, read_file, shown
 from ..resources import Paths
 
 __all__ = ["FileError", "BuildResult", "read_document", "read_documents", "ingest", "build",
@@ -136,7 +136,7 @@ def read_documents(paths: list[Path], catalog: dict[str, CatalogEntry] | None = 
         try:
             doc, digest = read_document(path, catalog)
         except ReadError as exc:
-            errors.append(FileError(str(path), str(exc)))
+            errors.append(FileError(shown(path), str(exc)))
             continue
         duplicate = claims.error(doc)
         if duplicate:
@@ -214,7 +214,7 @@ def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], r
                     spent["read"] = spent.get("read", 0.0) + reading
                     spent["extract"] = spent.get("extract", 0.0) + extracting
                 if doc is None or extraction is None:
-                    errors.append(FileError(str(path), digest))
+                    errors.append(FileError(shown(path), digest))
                     continue
                 duplicate = claims.error(doc)
                 if duplicate:

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import yaml
 
+from .readers import ReadError, read_file
 from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
+
+#: a catalog is a few lines per source file: 16 MiB is some 100,000 records
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
 
 #: document kinds the catalog knows, as written there
 KINDS = ("resolution", "decision", "report", "document", "web page", "news item")
@@ -38,7 +42,11 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
     if not p.exists():
         return {}
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        raw = read_file(p, limit=MAX_CATALOG_BYTES)
+    except ReadError as exc:
+        raise CatalogError(f"{p}: {exc}") from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0]
         raise CatalogError(f"{p}: not valid YAML ({first})") from None

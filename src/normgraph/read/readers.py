@@ -10,7 +10,9 @@ overwrites with spaces, so a character span in ``Document.text`` is also a span 
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import stat
 from pathlib import Path
 
 import yaml
@@ -18,7 +20,7 @@ import yaml
 from ..model import Document
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
-__all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
+__all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number", "shown"]
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -332,7 +334,7 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
 def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     """Read one document from bytes. Raises :class:`ReadError` with a one-line reason."""
     if len(data) > MAX_BYTES:
-        raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise ReadError(f"file is larger than {_mib(MAX_BYTES)}")
     text, notes = decode(data)
     # superscript footnote calls and footnote numbers, as PDF extraction sometimes gives them,
     # read as plain digits (one character for one: spans stay valid)
@@ -367,24 +369,75 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
                     notes=notes)
 
 
-def read_file(path: Path) -> bytes:
-    """The bytes of a file, refused over :data:`MAX_BYTES`. Raises :class:`ReadError` (one
-    line) when it cannot be read."""
+def read_file(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, refused over ``limit`` bytes. Raises :class:`ReadError`
+    (one line) when it cannot be read.
+
+    Only a regular file is read: a FIFO would block for ever and a device (``/dev/zero``
+    behind a symbolic link) never ends. The file is opened without blocking and checked on
+    the descriptor (``fstat``), so a name swapped between a check and the open cannot slip
+    through; the size is then bounded by the bytes actually read, not by what ``stat`` says
+    (0 for many special files, stale for a growing one)."""
     try:
-        if path.is_dir():
-            raise ReadError("is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        return path.read_bytes()
+        os.fsencode(Path(path).name).decode("utf-8")
+    except UnicodeDecodeError:
+        # such a name could not be written into an IRI, a dump or a JSON answer
+        raise ReadError("file name is not valid UTF-8; rename the file") from None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ReadError("no such file (it may have been moved or deleted)") from None
     except PermissionError:
         raise ReadError("permission denied") from None
+    except UnicodeEncodeError:
+        raise ReadError("file name cannot be encoded for this system") from None
+    except OSError as exc:
+        raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"is a {_special_kind(mode)}, not a regular file; only regular "
+                            f"files are read")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ReadError(f"file is larger than {_mib(limit)}")
+        return b"".join(chunks)
     except IsADirectoryError:
         raise ReadError("is a folder, not a file") from None
     except OSError as exc:
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def shown(path: str | Path) -> str:
+    """A path as it can be printed on one line: bytes that are not UTF-8 as ``\\xNN``,
+    control characters (a newline in a file name) escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _mib(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
 
 
 def read(path: str | Path) -> Document:
