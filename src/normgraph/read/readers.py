@@ -23,6 +23,9 @@ from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 __all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number", "shown"]
 
 MAX_BYTES = 64 * 1024 * 1024
+#: front matter carries a few keys (symbol, title, date, record id, url): a few hundred bytes
+#: in the corpus; the bound keeps YAML parsing, a few seconds a megabyte, short
+MAX_FRONT_MATTER = 256 * 1024
 
 
 class ReadError(Exception):
@@ -73,7 +76,12 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # -- front matter -----------------------------------------------------------------------------
 
-class _TextLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it: the same safe loader, several times
+#: faster than the pure-Python one (a 5 MB front matter took minutes)
+_SAFE_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_SAFE_BASE):  # type: ignore[valid-type,misc]
     """YAML without implicit timestamps: a date stays the string written (and is checked
     here), so '2025-02-30' is a warning, not a crash."""
 
@@ -95,6 +103,9 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
     if not close:
         raise ReadError("front matter opened on line 1 never closes")
     block = text[m.end() : close.start()]
+    if len(block) > MAX_FRONT_MATTER:
+        raise ReadError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB; it "
+                        f"holds a few keys (symbol, title, date...), not the document")
     try:
         data = yaml.load(block, Loader=_TextLoader) or {}  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, ValueError) as exc:
@@ -108,9 +119,15 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = value.isoformat()[:10]
         metadata[f"fm_{key}"] = str(value).strip()
-    tm = re.search(r"^title:[ \t]*(\S.*?)[ \t]*$", block, re.M)
-    if tm:  # where the title is printed in the source, so its paragraph keeps a true span
-        metadata["fm_title_span"] = f"{m.end() + tm.start(1)},{m.end() + tm.end(1)}"
+    # the line is stripped in Python: a lazy ``.*?`` before ``[ \t]*$`` retries the tail at
+    # every character, quadratic in a title padded with spaces
+    tm = re.search(r"^title:(.*)$", block, re.M)
+    if tm and tm.group(1).strip():
+        # where the title is printed in the source, so its paragraph keeps a true span
+        value = tm.group(1)
+        start = m.end() + tm.start(1) + len(value) - len(value.lstrip(" \t"))
+        end = m.end() + tm.start(1) + len(value.rstrip(" \t"))
+        metadata["fm_title_span"] = f"{start},{end}"
     if "fm_date" in metadata:
         try:
             datetime.date.fromisoformat(metadata["fm_date"][:10])
@@ -122,16 +139,22 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
 
 # -- cleaning -----------------------------------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^)\s]*)\)")
+# Every quantifier below is bounded or anchored to a line start without crossing lines (no
+# ``^\s*`` under re.M, which runs over every blank line that follows each line start): each
+# pattern then costs time linear in the text. tests/read/test_linear_time.py holds one hostile
+# input per pattern.
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^()\s]{0,2000})\)")
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]{1,120}?)(?<=\S)\1(?![\w*])")
 _MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
-_MD_BULLET = re.compile(r"^(\s*)([-+*])(\s+)(?=\()", re.M)
+_MD_BULLET = re.compile(r"^([ \t]*)([-+*])([ \t]+)(?=\()", re.M)
 
+# matched in full against a stripped line: no two whitespace runs meet, so a line padded with
+# spaces is read once
 _FURNITURE_LINES = [
-    re.compile(r"^\s*\d{2}-\d{5}\s*(?:\(E\))?(?:\s+\d{6})?\s*$"),  # job number 21-00006 (E) 050121
-    re.compile(r"^\s*\*\d{6,}\*\s*$"),  # barcode *2100006*
-    re.compile(r"^\s*\d{1,3}/\d{1,3}\s*$"),  # page 2/4
-    re.compile(r"^\s*Page\s+\d+\s*(?:of\s+\d+)?\s*$", re.I),
+    re.compile(r"\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})?"),  # job number 21-00006 (E) 050121
+    re.compile(r"\*\d{6,}\*"),  # barcode *2100006*
+    re.compile(r"\d{1,3}/\d{1,3}"),  # page 2/4
+    re.compile(r"Page\s+\d+(?:\s+of\s+\d+)?", re.I),
 ]
 # OCR: a footnote marker read as a punctuation mark glued to the word or full stop before it
 _OCR_MARKERS = [
@@ -143,9 +166,12 @@ _OCR_MARKERS = [
 _OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
 
 
+_MD_OPERATIVE = re.compile(r"^[ \t]*\d+\.[ \t]+\*[A-Z][a-z]+\*", re.M)
+
+
 def detect_format(text: str) -> str:
     """'markdown', 'ocr' or 'text', from the marks each shape leaves."""
-    if len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M):
+    if _MD_LINK.search(text) or _MD_OPERATIVE.search(text):
         return "markdown"
     if len(_OCR_SIGNAL.findall(text)) >= 2:
         return "ocr"
@@ -180,38 +206,38 @@ _BODY_START = re.compile(
 )
 
 
+#: a running header repeats a piece of the title; UN titles are far shorter than this, and
+#: the bound keeps the check of each line against the title constant-time
+_TITLE_WINDOW = 2000
+
+
 def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     """Blank running headers/footers: job numbers, barcodes, page numbers, the symbol and
-    pieces of the title repeated on every page."""
+    pieces of the title repeated on every page. One pass over the lines, and the text is
+    rebuilt once (blanking each line in a copy of the whole text was quadratic)."""
     lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    title_n = _norm(title) if title else ""
+    title_n = _norm(title[:_TITLE_WINDOW]) if title else ""
     symbol_seen = False
     # the document's own title block ends where its body begins
     head_end = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), 20)
-    marks: set[int] = set()
+    marked = False
     for i, line in enumerate(lines):
         s = line.strip()
         if not s:
             continue
-        if any(p.match(line) for p in _FURNITURE_LINES):
-            marks.add(i)
-            continue
-        if symbol and s.upper() == symbol.upper():
-            if symbol_seen:
-                marks.add(i)
+        mark = False
+        if any(p.fullmatch(s) for p in _FURNITURE_LINES):
+            mark = True
+        elif symbol and s.upper() == symbol.upper():
+            mark = symbol_seen
             symbol_seen = True
-            continue
-        if (title_n and i > head_end and len(s.split()) >= 3 and _norm(s) in title_n
-                and not s.endswith((".", ";", ","))):
-            marks.add(i)
-    for i in sorted(marks):
-        text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
-    return text
+        elif (title_n and i > head_end and len(s.split()) >= 3
+                and not s.endswith((".", ";", ",")) and _norm(s) in title_n):
+            mark = True
+        if mark:
+            lines[i] = " " * len(line)
+            marked = True
+    return "\n".join(lines) if marked else text
 
 
 # -- metadata the text states about itself --------------------------------------------------------
@@ -260,13 +286,14 @@ _ADOPTED = re.compile(
 _DISTR = re.compile(r"Distr\.:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})")
 _SESSION = re.compile(r"\b([A-Z][a-z]+(?:[- ][a-z]+){0,3})\s+session\b")
 _AGENDA = re.compile(r"\bAgenda\s+items?\s+(\d+(?:\s*\([a-z]\))?)")
-_MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)", re.M)
+_MEETING = re.compile(r"^[ \t]*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)",
+                      re.M)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MASTHEAD = re.compile(r"(?:United\s+Nations\s+)?(?P<s>[A-Z]+/[^\s]+)")
 _DECIDED = re.compile(
     r"^\s*At\s+its\s+[^,]{0,60}\bmeeting,\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4}),"
     r".{0,300}?\bdecided\b")
-_OWN_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
+_OWN_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
 
 
 def _header_metadata(text: str, metadata: dict[str, str]) -> None:

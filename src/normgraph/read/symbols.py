@@ -20,6 +20,7 @@ normgraph.symbols.SymbolError: 'A/RES/80/16/16/x' is not a well-formed UN symbol
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -256,11 +257,19 @@ _SHORT_IN_TEXT = re.compile(
     r"(?![A-Za-z0-9/])",
 )
 _SC_SHORT = re.compile(r"(?<![\d/])(?P<n>\d{1,5})\s?\((?P<y>\d{4})\)")
-# what may stand between two items of one list of symbols
-_LIST_GAP = re.compile(
-    rf"^(?:\s|,|;|\band\b|\bas well as\b|\bits\b|\bof\b|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"
-    r"|\d{1,2}\b|[*!?%’'¢>])*$"
-)
+# what may stand between two items of one list of symbols (no keyword can be spelt with it)
+_LIST_GAP = (rf"(?:\s|,|;|\band\b|\bas well as\b|\bits\b|\bof\b|\d{{1,2}}\s+(?:{_MONTHS})\s+"
+             r"\d{4}|\d{1,2}\b|[*!?%’'¢>])*")
+# what may stand between a keyword and its first item: spaces, an opening bracket
+_FIRST_GAP = r"\s*(?:[(\[]\s*)?"
+# The next item of a list is matched where the list stands (gap, then item), never searched
+# for ahead: a search from every keyword ran to the end of a text with no item, quadratic in
+# a text of keywords. Each gap is read once, so scanning is linear in the text.
+_NEXT_ITEM = {
+    (series, first): re.compile(f"{gap}(?P<item>{item.pattern})")
+    for series, item in (("short", _SHORT_IN_TEXT), ("sc", _SC_SHORT))
+    for first, gap in ((True, _FIRST_GAP), (False, _LIST_GAP))
+}
 _ADDENDUM_AFTER = re.compile(
     r"\s*(?:,|and|,\s*and)\s+(?P<k>Add|Corr|Rev)\.(?P<n>\d+(?:\s*(?:,|and)\s*\d+)*)(?![\w/])")
 _DATE_AFTER = re.compile(rf"^\s*,?\s*of\s+(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})")
@@ -296,31 +305,33 @@ def scan(text: str) -> Iterator[SymbolMention]:
                     continue
                 found.append((more.start("k"), more.end(), extra, more.group(0).strip()))
             pos = more.end()
-    taken = [(s, e) for s, e, _, _ in found]
+    # spans taken so far, disjoint and kept sorted, so an overlap is one bisection away
+    spans = sorted((s, e) for s, e, _, _ in found)
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
 
     def overlaps(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te in taken)
+        i = bisect.bisect_left(starts, e) - 1
+        return i >= 0 and ends[i] > s
 
-    keywords = list(_KEYWORD.finditer(text))
-    for kw in keywords:
+    def take(s: int, e: int) -> None:
+        i = bisect.bisect_left(starts, s)
+        starts.insert(i, s)
+        ends.insert(i, e)
+
+    for kw in _KEYWORD.finditer(text):
         series = "hrc" if kw.group("hrc") else "sc" if kw.group("sc") else (
             "decision" if kw.group("dec") else "resolution")
         pos = kw.end()
-        pattern = _SC_SHORT if series == "sc" else _SHORT_IN_TEXT
+        kind = "sc" if series == "sc" else "short"
         while True:
-            m = pattern.search(text, pos)
+            # the first item may follow the keyword at once; later items only across a list gap
+            m = _NEXT_ITEM[kind, pos == kw.end()].match(text, pos)
             if not m:
                 break
-            gap = text[pos : m.start()]
-            # the first item may follow the keyword at once; later items only across a list gap
-            first = pos == kw.end()
-            if first:
-                if not re.fullmatch(r"\s*(?:\(|\[)?\s*", gap):
-                    break
-            elif not _LIST_GAP.match(gap) or _KEYWORD.search(gap):
-                break
-            raw = m.group(0)
-            if not overlaps(m.start(), m.end()):
+            start, end = m.span("item")
+            raw = m.group("item")
+            if not overlaps(start, end):
                 try:
                     if series == "sc":
                         sym = parse(f"S/RES/{m.group('n')} ({m.group('y')})")
@@ -331,9 +342,9 @@ def scan(text: str) -> Iterator[SymbolMention]:
                 except SymbolError:
                     pos = m.end()
                     continue
-                found.append((m.start(), m.end(), sym, raw))
-                taken.append((m.start(), m.end()))
-            pos = m.end()
+                found.append((start, end, sym, raw))
+                take(start, end)
+            pos = end
 
     found.sort(key=lambda t: t[0])
     mentions: list[SymbolMention] = []
