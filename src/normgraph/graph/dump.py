@@ -17,7 +17,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .vocab import PREFIXES, data_prefixes
+from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
            "ntriples_term", "serialize", "write_atomic", "FORMATS"]
@@ -35,23 +35,16 @@ def _prefixes() -> list[tuple[str, str]]:
 
 
 def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
-    value = str(term)
+    """An IRI as Turtle writes it, checked first: an IRI that RFC 3987 does not allow raises
+    :class:`~normgraph.graph.vocab.IRIError`, so no dump holds one (parsers would refuse it,
+    and an escape such as ``\\u0020`` only hides the fault from the writer)."""
+    value = check_iri(str(term))
     for name, ns in prefixes:
         if value.startswith(ns):
             local = value[len(ns) :]
             if _LOCAL.match(local):
                 return f"{name}:{local}"
-    return "<" + _escape_iri(value) + ">"
-
-
-_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\ \x00-\x20]')
-
-
-def _escape_iri(value: str) -> str:
-    if _IRI_SPECIAL.search(value) is None:
-        return value
-    return "".join(c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}"
-                   for c in value)
+    return "<" + value + ">"
 
 
 def _escape_string(value: str) -> str:
@@ -205,6 +198,10 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
     if fmt == "nt":
         return to_ntriples(source)
     if fmt == "jsonld":
+        for triple in _triples(source):  # rdflib's JSON-LD writer does not check IRIs
+            for term in triple:
+                if isinstance(term, URIRef):
+                    check_iri(str(term))
         return _sorted_graph(source).serialize(format="json-ld", indent=1, sort_keys=True)
     if fmt == "trig":
         if not isinstance(source, Dataset):
@@ -213,7 +210,7 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
         names = sorted({str(c) for *_, c in source.quads((None, None, None, None)) if c})
         for name in names:
             block = "".join(turtle_chunks(source.graph(URIRef(name))))
-            parts.append(f"<{name}> {{\n{block}}}\n")
+            parts.append(f"<{check_iri(name)}> {{\n{block}}}\n")
         head = prefix_lines()
         return head + "\n" + "\n".join(parts)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
