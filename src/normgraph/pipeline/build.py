@@ -7,6 +7,7 @@ modules.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,14 @@ from rdflib import Dataset, Graph, URIRef
 from ..check.validate import Report, validate_graph
 from ..extract.records import extract
 from ..graph.builder import GraphInput, assemble, to_dataset
-from ..graph.dump import AtomicFile, prefix_lines, to_turtle, turtle_chunks, write_atomic
+from ..graph.dump import (
+    AtomicFile,
+    prefix_lines,
+    sweep_dead,
+    to_turtle,
+    turtle_chunks,
+    write_atomic,
+)
 from ..graph.reference import load_reference
 from ..model import Document, Extraction
 from ..read.catalog import CatalogEntry, load_catalog
@@ -304,6 +312,9 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
         # the graph conforms
         from ..check.shacl_sparql import TurtleLoader
 
+        # the validator's scratch stores that killed builds left (their store lock died with
+        # them; a minute's grace covers a folder made but not yet locked)
+        sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
         head = prefix_lines()
         loader = TurtleLoader(head, size=len(triples))
         with (AtomicFile(target) if write else nullcontext(None)) as sink:
