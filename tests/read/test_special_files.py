@@ -87,3 +87,15 @@ def test_a_catalog_that_is_a_fifo_is_one_line(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "catalog.yaml")
     with pytest.raises(CatalogError, match="catalog.yaml: is a FIFO"):
         load_catalog(tmp_path / "catalog.yaml")
+
+
+def test_reference_data_that_is_a_fifo_is_one_line(project: Path) -> None:
+    norms = project / "data" / "reference" / "norms.yaml"
+    norms.unlink()
+    os.mkfifo(norms)
+    proc = subprocess.run([NORMGRAPH, "build", "--root", str(project)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].endswith(
+        "norms.yaml: is a FIFO (named pipe), not a regular file; only regular files are read")
+    assert "Traceback" not in proc.stderr

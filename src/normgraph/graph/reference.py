@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..read.catalog import MAX_YAML_BYTES
+from ..read.readers import ReadError, read_file
 from ..read.symbols import SymbolError, parse
 from ..resources import resource_dir
 
@@ -314,7 +316,14 @@ def load_reference(directory: Path | str | None = None) -> ReferenceData:
         if not path.exists():
             continue
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # a regular file, read up to a bound: a FIFO or a device here must not hang a build
+            text = read_file(path, limit=MAX_YAML_BYTES).decode("utf-8")
+        except ReadError as exc:
+            raise ReferenceError(f"{path}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ReferenceError(f"{path}: not valid YAML: {exc.reason}") from None
+        try:
+            raw = yaml.safe_load(text)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ReferenceError(f"{path}: not valid YAML: {first}") from None

@@ -12,8 +12,8 @@ from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
 
-#: a catalog is a few lines per source file: 16 MiB is some 100,000 records
-MAX_CATALOG_BYTES = 16 * 1024 * 1024
+#: the catalog and the reference data are a few lines per record: 16 MiB is some 100,000
+MAX_YAML_BYTES = 16 * 1024 * 1024
 
 #: document kinds the catalog knows, as written there
 KINDS = ("resolution", "decision", "report", "document", "web page", "news item")
@@ -42,7 +42,7 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
     if not p.exists():
         return {}
     try:
-        raw = read_file(p, limit=MAX_CATALOG_BYTES)
+        raw = read_file(p, limit=MAX_YAML_BYTES)
     except ReadError as exc:
         raise CatalogError(f"{p}: {exc}") from None
     try:
