@@ -12,7 +12,7 @@ from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
 
-#: the catalog and the reference data are a few lines per record: 16 MiB is some 100,000
+#: the catalog and the reference data hold a few lines per record: 16 MiB is some 100,000 records
 MAX_YAML_BYTES = 16 * 1024 * 1024
 
 #: document kinds the catalog knows, as written there
