@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .graph.dump import serialize, to_turtle, write_atomic
     from .graph.reference import ReferenceError as ReferenceDataError
     from .graph.reference import load_reference
-    from .graph.vocab import CITO, ELI, NG, RELATION_BY_PROPERTY, instrument_iri
+    from .graph.vocab import CITO, ELI, NG, RELATION_BY_PROPERTY, IRIError, instrument_iri
     from .model import Document, Extraction, Reference
     from .pipeline.build import (
         DUMP_HEADER,
@@ -99,6 +99,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ELI": ("graph.vocab", "ELI"),
     "NG": ("graph.vocab", "NG"),
     "RELATION_BY_PROPERTY": ("graph.vocab", "RELATION_BY_PROPERTY"),
+    "IRIError": ("graph.vocab", "IRIError"),
     "instrument_iri": ("graph.vocab", "instrument_iri"),
     "DUMP_FORMATS": ("graph.dump", "FORMATS"),
     "serialize": ("graph.dump", "serialize"),
@@ -162,6 +163,7 @@ __all__ = [
     "Extraction",
     "FileError",
     "GraphInput",
+    "IRIError",
     "LINEAGE_FORMATS",
     "Lineage",
     "LocalStore",

@@ -77,7 +77,7 @@ def build(
 ) -> None:
     """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
     from .. import api
-    from ..api import CatalogError, ReferenceDataError
+    from ..api import CatalogError, IRIError, ReferenceDataError
 
     paths = api.Paths(root) if root else api.Paths.default()
     if not paths.sources.is_dir():
@@ -96,6 +96,8 @@ def build(
         fail("interrupted; the previous dump is untouched", 130)
     except (CatalogError, ReferenceDataError) as exc:
         fail(str(exc))
+    except IRIError as exc:
+        fail(f"{out or paths.dump}: not written: {exc}")
     except OSError as exc:  # the dump cannot be written (a folder, no permission)
         fail(f"{exc.filename2 or exc.filename or out or paths.dump}: cannot be written "
              f"({exc.strerror or exc})")
@@ -151,7 +153,7 @@ def export(
 ) -> None:
     """Export the graph in another serialisation (deterministic output)."""
     from ..api import DUMP_FORMATS as FORMATS
-    from ..api import serialize, write_atomic
+    from ..api import IRIError, serialize, write_atomic
 
     if everything:
         from .publish import release
@@ -162,7 +164,10 @@ def export(
         return
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
-    text = serialize(_graph(dump), fmt)
+    try:
+        text = serialize(_graph(dump), fmt)
+    except IRIError as exc:
+        fail(f"{dump}: not exported: {exc}")
     if output:
         try:
             write_atomic(output, text)
@@ -227,7 +232,7 @@ def ingest(
 ) -> None:
     """Run the whole pass on any files and print what was found."""
     from .. import api
-    from ..api import to_turtle, write_atomic
+    from ..api import IRIError, to_turtle, write_atomic
 
     if fmt not in ("json", "ttl"):
         fail(f"unknown format {fmt!r}; choose json or ttl", 2)
@@ -241,7 +246,10 @@ def ingest(
         from ..api import GraphInput, build_dataset, load_reference
 
         ds, _ = build_dataset(GraphInput(extractions, load_reference()))
-        text = to_turtle(ds)
+        try:
+            text = to_turtle(ds)
+        except IRIError as exc:
+            fail(f"no Turtle written: {exc}")
     if output:
         try:
             write_atomic(output, text)

@@ -8,8 +8,9 @@ reference data; the dump is their union. No blank nodes: every node has an IRI f
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -291,8 +292,8 @@ def _assemble(data: GraphInput) -> Assembled:
         if iri not in b.paragraphs:
             b.graphs["reference"].update(stub)
 
-    named = {graph_iri(name if name in ("reference", "ontology") else slug(name)): triples
-             for name, triples in b.graphs.items()}
+    graph_names = _graph_names(b.graphs)
+    named = {graph_iri(graph_names[name]): triples for name, triples in b.graphs.items()}
     # the dataset's own description (VoID, DCAT), computed from everything else
     union: set[tuple[Any, Any, Any]] = set()
     for triples in named.values():
@@ -301,6 +302,26 @@ def _assemble(data: GraphInput) -> Assembled:
     named[graph_iri("dataset")] = description
     union |= description
     return Assembled(named, union, b.warnings)
+
+
+_OWN_GRAPHS = ("reference", "ontology", "dataset")
+
+
+def _graph_names(names: Iterable[str]) -> dict[str, str]:
+    """The named graph of each source file: the slug of its name, unless another file (or
+    one of the build's own graphs) has the same slug, or the slug is empty: then the slug and
+    a digest of the name, so that no file's triples replace another's."""
+    names = list(names)
+    keys = {name: slug(name) for name in names if name not in _OWN_GRAPHS}
+    shared = Counter(keys.values())
+    out = {name: name for name in names if name in _OWN_GRAPHS}
+    for name, key in keys.items():
+        if key and key not in _OWN_GRAPHS and shared[key] == 1:
+            out[name] = key
+        else:
+            digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+            out[name] = f"{key}-{digest}" if key else digest
+    return out
 
 
 def to_dataset(named: dict[URIRef, set[tuple[Any, Any, Any]]]) -> Dataset:

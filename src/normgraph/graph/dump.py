@@ -17,10 +17,10 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .vocab import PREFIXES, data_prefixes
+from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
-           "ntriples_term", "serialize", "write_atomic", "FORMATS"]
+           "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -35,23 +35,16 @@ def _prefixes() -> list[tuple[str, str]]:
 
 
 def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
-    value = str(term)
+    """An IRI as Turtle writes it, checked first: an IRI that RFC 3987 does not allow raises
+    :class:`~normgraph.graph.vocab.IRIError`, so no dump holds one (parsers would refuse it,
+    and an escape such as ``\\u0020`` only hides the fault from the writer)."""
+    value = check_iri(str(term))
     for name, ns in prefixes:
         if value.startswith(ns):
             local = value[len(ns) :]
             if _LOCAL.match(local):
                 return f"{name}:{local}"
-    return "<" + _escape_iri(value) + ">"
-
-
-_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\ \x00-\x20]')
-
-
-def _escape_iri(value: str) -> str:
-    if _IRI_SPECIAL.search(value) is None:
-        return value
-    return "".join(c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}"
-                   for c in value)
+    return "<" + value + ">"
 
 
 def _escape_string(value: str) -> str:
@@ -196,6 +189,10 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
     if fmt == "nt":
         return to_ntriples(source)
     if fmt == "jsonld":
+        for triple in _triples(source):  # the JSON-LD writer does not check IRIs
+            for term in triple:
+                if isinstance(term, URIRef):
+                    check_iri(str(term))
         from .jsonld import to_jsonld
 
         return to_jsonld(_triples(source))
@@ -206,7 +203,7 @@ def serialize(source: Graph | Dataset, fmt: str) -> str:
         names = sorted({str(c) for *_, c in source.quads((None, None, None, None)) if c})
         for name in names:
             block = "".join(turtle_chunks(source.graph(URIRef(name))))
-            parts.append(f"<{name}> {{\n{block}}}\n")
+            parts.append(f"<{check_iri(name)}> {{\n{block}}}\n")
         head = prefix_lines()
         return head + "\n" + "\n".join(parts)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -232,8 +229,13 @@ class AtomicFile:
     def __init__(self, path: str | Path) -> None:
         self.target = Path(path)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
+        # what a killed writer of the same target left (it holds no lock any more)
+        sweep_dead(self.target.parent, f".{self.target.name}.*.tmp")
+        # the pid in the name and a lock held while writing tell a later run this file is
+        # live; the lock dies with the process, even under kill -9
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.{os.getpid()}.", suffix=".tmp",
                                    dir=self.target.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         self.tmp = Path(tmp)
         self._fh = os.fdopen(fd, "wb")
         self.committed = False
@@ -270,3 +272,96 @@ class AtomicFile:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
+
+
+# -- what a killed run leaves behind ------------------------------------------------------------
+
+# the pid that AtomicFile puts before mkstemp's random part: .<target>.<pid>.<random>.tmp
+_PID_IN_NAME = re.compile(r"\.(\d+)\.[^.]+\.tmp$")
+
+
+def _locked_files() -> set[tuple[int, int, int]] | None:
+    """(major, minor, inode) of every file some live process holds a lock on (flock, POSIX
+    or OFD), from Linux's /proc/locks; None where the system has no such table."""
+    try:
+        text = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    out = set()
+    for m in re.finditer(r"\b([0-9a-f]+):([0-9a-f]+):(\d+) ", text):
+        out.add((int(m.group(1), 16), int(m.group(2), 16), int(m.group(3))))
+    return out
+
+
+def _held(path: Path, locked: set[tuple[int, int, int]] | None) -> bool:
+    """Whether a live process holds a lock on ``path`` or on a file directly inside it (the
+    LOCK file of a store). Without /proc/locks a file is tried with a non-blocking flock of
+    its own (which a holder in this very process also blocks), and a folder counts as held."""
+    if locked is None:
+        if path.is_dir():
+            return True
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    try:
+        entries = [path, *path.iterdir()] if path.is_dir() else [path]
+        for entry in entries:
+            st = os.stat(entry)
+            if (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino) in locked:
+                return True
+    except OSError:
+        return True  # vanished or unreadable while looked at: leave it to its owner
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_dead(folder: Path, pattern: str, min_age: float = 0.0) -> list[Path]:
+    """Remove the files and folders matching ``pattern`` in ``folder`` that a dead run left:
+    none whose name carries the pid of a running process (``.name.<pid>.xxxx.tmp``), none a
+    live process holds a lock on, none changed in the last ``min_age`` seconds (for names
+    without a pid, made a moment before their owner locks them). Returns what it removed.
+
+    Temporary dumps (:class:`AtomicFile`), the local store's folders being built and the
+    validator's scratch stores are swept this way by the next run that makes one."""
+    import shutil
+    import time
+
+    removed: list[Path] = []
+    locked: set[tuple[int, int, int]] | None = None
+    first = True
+    for entry in sorted(folder.glob(pattern)):
+        pid = _PID_IN_NAME.search(entry.name)
+        if pid and _alive(int(pid.group(1))):
+            continue
+        try:
+            if min_age and time.time() - entry.lstat().st_mtime < min_age:
+                continue
+        except OSError:
+            continue
+        if first:
+            locked, first = _locked_files(), False
+        if entry.is_symlink() or _held(entry, locked):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..read.catalog import SOURCE
+from ..read.readers import ReadError, read_file
 from ..read.safe_yaml import YamlError, load
 from ..read.schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
 from ..read.symbols import SymbolError, parse
@@ -345,9 +346,13 @@ def load_reference(directory: Path | str | None = None) -> ReferenceData:
         if not path.exists():
             continue
         try:
-            raw = load(path.read_text(encoding="utf-8"), max_bytes=MAX_BYTES)
+            # a regular file, read up to a bound: a FIFO or a device here must not hang a build
+            text = read_file(path, limit=MAX_BYTES).decode("utf-8")
+            raw = load(text, max_bytes=MAX_BYTES)
             if raw is not None:
                 check(raw, SCHEMAS[name], path=name)
+        except ReadError as exc:
+            raise ReferenceError(f"{path}: {exc}") from None
         except (YamlError, SchemaError) as exc:
             raise ReferenceError(f"{path}: {exc}") from None
         except UnicodeDecodeError:

@@ -73,14 +73,94 @@ def _base() -> str:
     return _FIXED_BASE if _FIXED_BASE is not None else base()
 
 
+# -- IRIs every consumer reads (RFC 3987) -----------------------------------------------------
+# Every IRI is made by mint(), which percent-encodes (as UTF-8) what RFC 3987 allows nowhere in
+# an IRI; a value placed inside one path segment (a file name) goes through iri_segment() first.
+# The dump writers check each IRI against the grammar (check_iri) and refuse to write one
+# that is not an absolute IRI, so no parser downstream meets a term it cannot read.
+
+def _planes(first: int, last: int) -> str:
+    return f"\\U{first:08X}-\\U{last:08X}"
+
+
+# ucschar and iprivate of RFC 3987 section 2.2
+_UCSCHAR = "\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF" + "".join(
+    _planes(plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 14)) + _planes(
+    0xE1000, 0xEFFFD)
+_IPRIVATE = "\uE000-\uF8FF" + _planes(0xF0000, 0xFFFFD) + _planes(0x100000, 0x10FFFD)
+_UNRESERVED = "A-Za-z0-9\\-._~" + _UCSCHAR
+_SUB_DELIMS = "!$&'()*+,;="
+_PCT = "%[0-9A-Fa-f]{2}"
+_IPCHAR = f"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT})"
+_IRI_GRAMMAR = re.compile(
+    r"[A-Za-z][A-Za-z0-9+\-.]*:"  # scheme
+    r"(?://"  # authority, then a path of segments that may be empty
+    rf"(?:(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*@)?"
+    rf"(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~{_SUB_DELIMS}:]+\]"
+    rf"|(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT})*)"
+    rf"(?::[0-9]*)?(?:/{_IPCHAR}*)*"
+    rf"|/?(?:{_IPCHAR}+(?:/{_IPCHAR}*)*)?)"  # or a path without authority
+    rf"(?:\?(?:{_IPCHAR}|[/?{_IPRIVATE}])*)?"  # query
+    rf"(?:#(?:{_IPCHAR}|[/?])*)?"  # fragment
+)
+# what may stand nowhere in an IRI, and a '%' that does not start a %XX escape
+_NOWHERE = re.compile(f"[^{_UNRESERVED}{_SUB_DELIMS}:@/?#\\[\\]%{_IPRIVATE}]|%(?![0-9A-Fa-f]{{2}})")
+# what may not stand inside one path segment (besides the above): the delimiters and '%'
+_NOT_IN_SEGMENT = re.compile(f"[^{_UNRESERVED}{_SUB_DELIMS}:@]")
+
+
+def _percent(m: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in m.group(0).encode("utf-8", "surrogatepass"))
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as one path segment of an IRI: every character an IRI segment may not hold
+    (``/ ? # [ ] %``, spaces, controls, ``<>"{}|\\^```...) percent-encoded as UTF-8, so the
+    segment reads back as the text it was made from.
+
+    >>> iri_segment("a b#1%zz.txt")
+    'a%20b%231%25zz.txt'
+    """
+    return _NOT_IN_SEGMENT.sub(_percent, text)
+
+
+def encode_iri(value: str) -> str:
+    """``value`` with what RFC 3987 allows nowhere in an IRI percent-encoded (spaces,
+    controls, ``<>"{}|\\^```, a ``%`` not followed by two hex digits); an escape already
+    made (``%20``) and the delimiters ``/?#`` are kept.
+
+    >>> encode_iri("https://example.org/a b/%zz")
+    'https://example.org/a%20b/%25zz'
+    """
+    return _NOWHERE.sub(_percent, value) if _NOWHERE.search(value) else value
+
+
+class IRIError(ValueError):
+    """An IRI that RFC 3987 does not allow: the dump holding it is not written."""
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI by the grammar of RFC 3987."""
+    return _IRI_GRAMMAR.fullmatch(value) is not None
+
+
+def check_iri(value: str) -> str:
+    """``value`` when it is an absolute IRI (RFC 3987); else :class:`IRIError`, one line."""
+    if _IRI_GRAMMAR.fullmatch(value) is None:
+        shown = value if len(value) <= 120 else value[:117] + "..."
+        raise IRIError(f"{shown!r} is not a valid IRI (RFC 3987)")
+    return value
+
+
 def mint(value: str) -> URIRef:
-    """The IRI ``value`` as a term (inside :func:`minting`, one object per IRI)."""
+    """The IRI ``value`` as a term, percent-encoded where RFC 3987 requires it (see
+    :func:`encode_iri`); inside :func:`minting`, one object per IRI."""
     table = _IRIS
     if table is None:
-        return URIRef(value)
+        return URIRef(encode_iri(value))
     term = table.get(value)
     if term is None:
-        term = table[value] = URIRef(value)
+        term = table[value] = URIRef(encode_iri(value))
     return term
 
 
@@ -158,8 +238,9 @@ def citation_iri(symbol: str, number: str, index: int) -> URIRef:
 
 
 def source_iri(filename: str) -> URIRef:
-    """IRI of a source file as received (a prov:Entity)."""
-    return mint(_base() + "source/" + filename)
+    """IRI of a source file as received (a prov:Entity): the file name is one path segment,
+    percent-encoded (``a b#1.txt`` -> ``.../source/a%20b%231.txt``)."""
+    return mint(_base() + "source/" + iri_segment(filename))
 
 
 def publication_iri(key: str) -> URIRef:

@@ -7,6 +7,7 @@ modules.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,11 +19,18 @@ from rdflib import Dataset, Graph, URIRef
 from ..check.validate import Report, validate_graph
 from ..extract.records import extract
 from ..graph.builder import GraphInput, assemble, to_dataset
-from ..graph.dump import AtomicFile, prefix_lines, to_turtle, turtle_chunks, write_atomic
+from ..graph.dump import (
+    AtomicFile,
+    prefix_lines,
+    sweep_dead,
+    to_turtle,
+    turtle_chunks,
+    write_atomic,
+)
 from ..graph.reference import load_reference
 from ..model import Document, Extraction
 from ..read.catalog import CatalogEntry, load_catalog
-from ..read.readers import ReadError, read_bytes, read_file
+from ..read.readers import ReadError, read_bytes, read_file, shown
 from ..resources import Paths
 
 __all__ = ["FileError", "BuildResult", "read_document", "read_documents", "ingest", "build",
@@ -136,7 +144,7 @@ def read_documents(paths: list[Path], catalog: dict[str, CatalogEntry] | None = 
         try:
             doc, digest = read_document(path, catalog)
         except ReadError as exc:
-            errors.append(FileError(str(path), str(exc)))
+            errors.append(FileError(shown(path), str(exc)))
             continue
         duplicate = claims.error(doc)
         if duplicate:
@@ -225,7 +233,7 @@ def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], r
                     spent["read"] = spent.get("read", 0.0) + reading
                     spent["extract"] = spent.get("extract", 0.0) + extracting
                 if doc is None or extraction is None:
-                    errors.append(FileError(str(path), digest))
+                    errors.append(FileError(shown(path), digest))
                     continue
                 duplicate = claims.error(doc)
                 if duplicate:
@@ -315,6 +323,9 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
         # the graph conforms
         from ..check.shacl_sparql import TurtleLoader
 
+        # the validator's scratch stores that killed builds left (their store lock died with
+        # them; a minute's grace covers a folder made but not yet locked)
+        sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
         head = prefix_lines()
         loader = TurtleLoader(head, size=len(triples))
         with (AtomicFile(target) if write else nullcontext(None)) as sink:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .readers import ReadError, read_file
 from .safe_yaml import YamlError, line_of, load
 from .schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
 from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
+
+#: the catalog and the reference data hold a few lines per record: 16 MiB is some 100,000 records
 
 #: document kinds the catalog knows, as written there
 KINDS = ("resolution", "decision", "report", "document", "web page", "news item")
@@ -67,8 +70,12 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
     if not p.exists():
         return {}
     try:
-        data = load(p.read_text(encoding="utf-8"), max_bytes=MAX_BYTES) or {"documents": []}
+        # a regular file, read up to a bound: a FIFO or a device here must not hang a build
+        raw = read_file(p, limit=MAX_BYTES)
+        data = load(raw.decode("utf-8"), max_bytes=MAX_BYTES) or {"documents": []}
         check(data, CATALOG, path="catalog")
+    except ReadError as exc:
+        raise CatalogError(f"{p}: {exc}") from None
     except (YamlError, SchemaError) as exc:
         raise CatalogError(f"{p}: {exc}") from None
     except UnicodeDecodeError:

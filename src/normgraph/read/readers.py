@@ -11,7 +11,9 @@ overwrites with spaces, so a character span in ``Document.text`` is also a span 
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import stat
 from pathlib import Path
 
 from ..model import Document
@@ -20,9 +22,12 @@ from .pdf import PdfError, is_pdf, pdf_text
 from .safe_yaml import Mapping, YamlError, load
 from .symbols import DATE_PATTERN, SymbolError, iso_date, parse
 
-__all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number"]
+__all__ = ["ReadError", "read", "read_file", "read_bytes", "decode", "ordinal_number", "shown"]
 
 MAX_BYTES = 64 * 1024 * 1024
+#: front matter carries a few keys (symbol, title, date, record id, url): a few hundred bytes
+#: in the corpus; the bound keeps YAML parsing, a few seconds a megabyte, short
+MAX_FRONT_MATTER = 256 * 1024
 
 
 class ReadError(Exception):
@@ -73,9 +78,6 @@ def _blank(text: str, start: int, end: int) -> str:
 
 # -- front matter -----------------------------------------------------------------------------
 
-#: the largest front matter read (real ones are a few hundred bytes)
-MAX_FRONT_MATTER = 256 * 1024
-
 _FM_OPEN = re.compile(r"\A\s*---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^---[ \t]*$", re.M)
 
@@ -88,6 +90,9 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
     if not close:
         raise ReadError("front matter opened on line 1 never closes")
     block = text[m.end() : close.start()]
+    if len(block) > MAX_FRONT_MATTER:
+        raise ReadError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB; it "
+                        f"holds a few keys (symbol, title, date...), not the document")
     first_line = text.count("\n", 0, m.end()) + 1  # the file's line of the block's line 1
     try:
         data = load(block, max_bytes=MAX_FRONT_MATTER) or {}
@@ -107,9 +112,15 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
             notes.append(f"front matter line {line}: {key} is not a single value; ignored")
             continue
         metadata[f"fm_{key}"] = str(value).strip()
-    tm = re.search(r"^title:[ \t]*(\S.*?)[ \t]*$", block, re.M)
-    if tm:  # where the title is printed in the source, so its paragraph keeps a true span
-        metadata["fm_title_span"] = f"{m.end() + tm.start(1)},{m.end() + tm.end(1)}"
+    # the line is stripped in Python: a lazy ``.*?`` before ``[ \t]*$`` retries the tail at
+    # every character, quadratic in a title padded with spaces
+    tm = re.search(r"^title:(.*)$", block, re.M)
+    if tm and tm.group(1).strip():
+        # where the title is printed in the source, so its paragraph keeps a true span
+        value = tm.group(1)
+        start = m.end() + tm.start(1) + len(value) - len(value.lstrip(" \t"))
+        end = m.end() + tm.start(1) + len(value.rstrip(" \t"))
+        metadata["fm_title_span"] = f"{start},{end}"
     if "fm_date" in metadata:
         try:
             datetime.date.fromisoformat(metadata["fm_date"][:10])
@@ -121,17 +132,23 @@ def _front_matter(text: str, metadata: dict[str, str], notes: list[str]) -> str:
 
 # -- cleaning -----------------------------------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^)\s]*)\)")
+# Every quantifier below is bounded or anchored to a line start without crossing lines (no
+# ``^\s*`` under re.M, which runs over every blank line that follows each line start): each
+# pattern then costs time linear in the text. tests/read/test_linear_time.py holds one hostile
+# input per pattern.
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:[^()\s]{0,2000})\)")
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,2}|_{1,2})(?=\S)([^*_\n]{1,120}?)(?<=\S)\1(?![\w*])")
 _MD_CALL = re.compile(r"\[\^(\d{1,3})\](?!:)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
-_MD_BULLET = re.compile(r"^(\s*)([-+*])(\s+)(?=\()", re.M)
+_MD_BULLET = re.compile(r"^([ \t]*)([-+*])([ \t]+)(?=\()", re.M)
 
+# matched in full against a stripped line: no two whitespace runs meet, so a line padded with
+# spaces is read once
 _FURNITURE_LINES = [
-    re.compile(r"^\s*\d{2}-\d{5}\s*(?:\(E\))?(?:\s+\d{6})?\s*$"),  # job number 21-00006 (E) 050121
-    re.compile(r"^\s*\*\d{6,}\*\s*$"),  # barcode *2100006*
-    re.compile(r"^\s*\d{1,3}/\d{1,3}\s*$"),  # page 2/4
-    re.compile(r"^\s*Page\s+\d+\s*(?:of\s+\d+)?\s*$", re.I),
+    re.compile(r"\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})?"),  # job number 21-00006 (E) 050121
+    re.compile(r"\*\d{6,}\*"),  # barcode *2100006*
+    re.compile(r"\d{1,3}/\d{1,3}"),  # page 2/4
+    re.compile(r"Page\s+\d+(?:\s+of\s+\d+)?", re.I),
 ]
 # OCR: a footnote marker read as a punctuation mark glued to the word or full stop before it
 _OCR_MARKERS = [
@@ -143,10 +160,15 @@ _OCR_MARKERS = [
 _OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
 
 
+_MD_OPERATIVE = re.compile(r"^[ \t]*\d+\.[ \t]+\*[A-Z][a-z]+\*", re.M)
+#: a Markdown footnote definition ("[^3]: ...")
+_MD_FOOTNOTE_DEFINITION = re.compile(r"^[ \t]{0,3}\[\^\d{1,3}\]:", re.M)
+
+
 def detect_format(text: str) -> str:
     """'markdown', 'ocr' or 'text', from the marks each shape leaves."""
-    if (len(_MD_LINK.findall(text)) >= 1 or re.search(r"^\s*\d+\.\s+\*[A-Z][a-z]+\*", text, re.M)
-            or re.search(r"^[ \t]{0,3}\[\^\d{1,3}\]:", text, re.M)):
+    if (_MD_LINK.search(text) or _MD_OPERATIVE.search(text)
+            or _MD_FOOTNOTE_DEFINITION.search(text)):
         return "markdown"
     if len(_OCR_SIGNAL.findall(text)) >= 2:
         return "ocr"
@@ -195,16 +217,17 @@ def _with_title(line: str, symbol: str, title_n: str) -> bool:
     return len(rest.split()) >= 3 and bool(rest_n) and rest_n in title_n
 
 
+#: a running header repeats a piece of the title; UN titles are far shorter than this, and
+#: the bound keeps the check of each line against the title constant-time
+_TITLE_WINDOW = 2000
+
+
 def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
     """Blank running headers/footers: job numbers, barcodes, page numbers, the symbol and
-    pieces of the title repeated on every page."""
+    pieces of the title repeated on every page. One pass over the lines, two sweeps to join
+    title pieces to the marks beside them, and the text rebuilt once: linear in the lines."""
     lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    title_n = _norm(title) if title else ""
+    title_n = _norm(title[:_TITLE_WINDOW]) if title else ""
     symbol_seen = False
     # the document's own title block ends where its body begins
     head_end = next((i for i, line in enumerate(lines) if _BODY_START.match(line)), 20)
@@ -214,7 +237,7 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
         s = line.strip()
         if not s:
             continue
-        if any(p.match(line) for p in _FURNITURE_LINES):
+        if any(p.fullmatch(s) for p in _FURNITURE_LINES):
             marks.add(i)
             continue
         if symbol and s.upper() == symbol.upper():
@@ -249,9 +272,12 @@ def _remove_furniture(text: str, symbol: str | None, title: str | None) -> str:
             if i in title_pieces and previous in marks:
                 marks.add(i)
             previous = i
-    for i in sorted(marks):
-        text = _blank(text, offsets[i], offsets[i] + len(lines[i]))
-    return text
+    if not marks:
+        return text
+    # the text is rebuilt once (blanking each line in a copy of the whole text was quadratic)
+    for i in marks:
+        lines[i] = " " * len(lines[i])
+    return "\n".join(lines)
 
 
 # -- metadata the text states about itself --------------------------------------------------------
@@ -300,13 +326,14 @@ _ADOPTED = re.compile(
 _DISTR = re.compile(r"Distr\.:\s*\w+\s+(\d{1,2}\s+\w+\s+\d{4})")
 _SESSION = re.compile(r"\b([A-Z][a-z]+(?:[- ][a-z]+){0,3})\s+session\b")
 _AGENDA = re.compile(r"\bAgenda\s+items?\s+(\d+(?:\s*\([a-z]\))?)")
-_MEETING = re.compile(r"^\s*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)", re.M)
+_MEETING = re.compile(r"^[ \t]*(\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting)",
+                      re.M)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _MASTHEAD = re.compile(r"(?:United\s+Nations\s+)?(?P<s>[A-Z]+/[^\s]+)")
 _DECIDED = re.compile(
     r"^\s*At\s+its\s+[^,]{0,60}\bmeeting,\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4}),"
     r".{0,300}?\bdecided\b")
-_OWN_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
+_OWN_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", re.M)
 
 
 def _header_metadata(text: str, metadata: dict[str, str]) -> None:
@@ -374,7 +401,7 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
 def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
     """Read one document from bytes. Raises :class:`ReadError` with a one-line reason."""
     if len(data) > MAX_BYTES:
-        raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise ReadError(f"file is larger than {_mib(MAX_BYTES)}")
     if is_pdf(data):
         # a PDF is laid out as the text of a PDF extract; from here on it is read like one
         try:
@@ -432,24 +459,75 @@ def _read_igov(text: str, name: str, path: str | None, notes: list[str]) -> Docu
                     notes=notes)
 
 
-def read_file(path: Path) -> bytes:
-    """The bytes of a file, refused over :data:`MAX_BYTES`. Raises :class:`ReadError` (one
-    line) when it cannot be read."""
+def read_file(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, refused over ``limit`` bytes. Raises :class:`ReadError`
+    (one line) when it cannot be read.
+
+    Only a regular file is read: a FIFO would block for ever and a device (``/dev/zero``
+    behind a symbolic link) never ends. The file is opened without blocking and checked on
+    the descriptor (``fstat``), so a name swapped between a check and the open cannot slip
+    through; the size is then bounded by the bytes actually read, not by what ``stat`` says
+    (0 for many special files, stale for a growing one)."""
     try:
-        if path.is_dir():
-            raise ReadError("is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        return path.read_bytes()
+        os.fsencode(Path(path).name).decode("utf-8")
+    except UnicodeDecodeError:
+        # such a name could not be written into an IRI, a dump or a JSON answer
+        raise ReadError("file name is not valid UTF-8; rename the file") from None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ReadError("no such file (it may have been moved or deleted)") from None
     except PermissionError:
         raise ReadError("permission denied") from None
+    except UnicodeEncodeError:
+        raise ReadError("file name cannot be encoded for this system") from None
+    except OSError as exc:
+        raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"is a {_special_kind(mode)}, not a regular file; only regular "
+                            f"files are read")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ReadError(f"file is larger than {_mib(limit)}")
+        return b"".join(chunks)
     except IsADirectoryError:
         raise ReadError("is a folder, not a file") from None
     except OSError as exc:
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def shown(path: str | Path) -> str:
+    """A path as it can be printed on one line: bytes that are not UTF-8 as ``\\xNN``,
+    control characters (a newline in a file name) escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _mib(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
 
 
 def read(path: str | Path) -> Document:

@@ -31,7 +31,9 @@ _MD_FOOTNOTE = re.compile(r"^[ \t]{0,3}\[\^(?P<n>\d{1,3})\]:[ \t]*(?P<rest>\S.*)
 _OCR_FOOTNOTE = re.compile(
     r"^[ \t]?(?P<n>\d{1,2}|[>¢])[ \t]?(?P<rest>(?:See\b|Ibid\b|A/|S/|E/|Official Records).*)$"
 )
-_RECOMMENDS = re.compile(r"\brecommends?\s+that\s*:?\s*$", re.I)
+# ``\s*:?\s*$`` would try every split of a run of spaces between its two ``\s*`` (quadratic);
+# with the colon taking its own spaces, each run is read once
+_RECOMMENDS = re.compile(r"\brecommends?\s+that\s*(?::\s*)?$", re.I)
 _BODY_START = re.compile(
     r"^[ \t]*The\s+(?:General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|"
     r"Economic\s+and\s+Social\s+Council)\s*,\s*$"
@@ -110,18 +112,23 @@ def grammar_of(doc: Document) -> str:
 
 
 def _join(lines: list[str]) -> str:
-    out = ""
+    """The lines of a paragraph as one line; pieces are collected and joined once, so a
+    paragraph of many lines costs time linear in its length."""
+    pieces: list[str] = []
+    tail = ""  # the last two characters joined so far
     for line in lines:
         s = line.strip()
         if not s:
             continue
-        if not out:
-            out = s
-        elif out.endswith("-") and re.match(r"[a-z0-9]", s) and not out.endswith(" -"):
-            out += s  # a word broken at the line end keeps its hyphen: capacity-\nbuilding
+        if not pieces:
+            piece = s
+        elif tail.endswith("-") and re.match(r"[a-z0-9]", s) and not tail.endswith(" -"):
+            piece = s  # a word broken at the line end keeps its hyphen: capacity-\nbuilding
         else:
-            out += " " + s
-    return re.sub(r"[ \t]+", " ", out).strip()
+            piece = " " + s
+        pieces.append(piece)
+        tail = (tail + piece)[-2:]
+    return re.sub(r"[ \t]+", " ", "".join(pieces)).strip()
 
 
 def _is_heading(line: str, prev_blank: bool, next_line: str | None) -> bool:
@@ -182,21 +189,21 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
     prev_blank = True
     last_fn_number = 0
     title_done = False
+    last_body: list[_Unit | None] = [None]  # the last unit that is not a footnote
 
     def add(kind: str, number: str, i: int, first: str, **kw: str | None) -> _Unit:
         start = offsets[i] + (len(lines[i]) - len(lines[i].lstrip()))
         unit = _Unit(kind, number, start, offsets[i] + len(lines[i].rstrip()), [first],
                      heading=heading, section=section, role=role, **kw)  # type: ignore[arg-type]
         units.append(unit)
+        last_body[0] = unit
         return unit
 
     def current() -> _Unit | None:
-        """The paragraph a continuation line would extend (footnotes are skipped over)."""
-        for u in reversed(units):
-            if u.kind == "footnote":
-                continue
-            return None if u.closed else u
-        return None
+        """The paragraph a continuation line would extend (footnotes are skipped over: the
+        last unit that is not a footnote is kept aside, not searched for among them)."""
+        last = last_body[0]
+        return None if last is None or last.closed else last
 
     for i, line in enumerate(lines):
         s = line.strip()
@@ -406,7 +413,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         calls: list[tuple[str, int]] = []
         if u.kind in ("operative", "report-paragraph", "preambular", "sub-item") and fn_numbers:
             pieces: list[str] = []
-            last = 0
+            last = kept = 0
             for m in _MARKER.finditer(body):
                 number = (m.group("n") or m.group("y") or m.group("s") or m.group("c")
                           or m.group("e"))
@@ -421,7 +428,8 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
                     called.add(number)
                     start = m.start() - (0 if m.group("n") or m.group("y") else 1)
                     pieces.append(body[last:start])
-                    calls.append((number, sum(len(x) for x in pieces)))
+                    kept += start - last  # the call's offset in the text without calls
+                    calls.append((number, kept))
                     last = m.end()
             pieces.append(body[last:])
             body = "".join(pieces)

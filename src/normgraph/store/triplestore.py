@@ -101,6 +101,9 @@ class LocalStore:
             if self.fresh():  # another process rebuilt it while we waited
                 return
             fingerprint = self._fingerprint()
+            # what a rebuild killed half-way left (no other rebuild runs: we hold the lock)
+            for stale in [*self.home.glob("db.*"), *self.home.glob("old.*")]:
+                shutil.rmtree(stale, ignore_errors=True)
             tmp = Path(tempfile.mkdtemp(prefix="db.", dir=self.home))
             try:
                 store = ox.Store(str(tmp / "db"))
