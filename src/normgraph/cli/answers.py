@@ -272,15 +272,39 @@ def norms_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
     _emit(["norm", "label", "source", "restated_in"], rows, fmt)
 
 
+#: said wherever principle numbers are shown: the report prints the principles as bullets
+PRINCIPLE_NUMBERING = ("note: the report prints the principles as unnumbered bullets under "
+                       "paragraph 56; the numbers 56.1-56.10 (and paragraphs 56 (b1)-(b10)) "
+                       "are normgraph's, in the order printed")
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\w+", text.lower()))
+
+
 @app.command("principles")
-def principles_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
-                   endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
+def principles_cmd(
+    group: str | None = typer.Option(None, "--group", help="Only this group (words of its "
+                                     "name, e.g. 'partnerships')."),
+    search: str | None = typer.Option(None, "--search", help="Only principles whose text "
+                                      "holds every word (a word also matches as a prefix: "
+                                      "'own' finds 'ownership')."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt,
+    endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
     """The capacity-building principles by group, with the paragraph stating each."""
     result = _run(_store(dump, endpoint, timeout), "principles")
     rows = [{"group": r["groupLabel"], "principle": r["notation"], "text": r.get("text")
              or r.get("label"), "source": f"{r['symbol']} para {r['paragraph']}"}
             for r in result.rows]
+    if group:
+        rows = [r for r in rows if _words(group) <= _words(r["group"])]
+    if search:
+        rows = [r for r in rows if all(any(w.startswith(q) for w in _words(r["text"] or ""))
+                                       for q in _words(search))]
     _emit(["group", "principle", "text", "source"], rows, fmt)
+    typer.echo(PRINCIPLE_NUMBERING, err=True)
 
 
 @app.command("recommendations")
