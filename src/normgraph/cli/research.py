@@ -37,7 +37,7 @@ def norm_notation(text: str, store: Any) -> str:
     if m:
         return f"13({m.group(1).lower()})"
     words = set(re.findall(r"\w+", text.lower()))
-    if not words:
+    if not words or re.fullmatch(r"(?:norm\s*)?\d+\s*\(?\s*\w?\s*\)?", text.strip(), re.I):
         fail(f"{text!r}: not a norm (13(a)..13(k) or a word of its label)", 2)
     labels = {r["notation"]: r["label"] for r in _run(store, "norms").rows}
     found = sorted(n for n, label in labels.items()
