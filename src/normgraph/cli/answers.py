@@ -251,11 +251,14 @@ def central_cmd(
     fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
     timeout: float = TimeoutOpt,
 ) -> None:
-    """The most influential instruments: those most built upon, directly or through others."""
+    """The most influential instruments by PageRank over the citation network (an instrument
+    ranks high when instruments that rank high cite it), with how many build on it directly
+    or through others, how many cite it (as `most-cited` counts) and how many it cites."""
     from ..api import influence
 
     store = _store(dump, endpoint, timeout)
-    _emit(["symbol", "builds_on_it", "cited_by", "cites"], influence(store, top), fmt)
+    _emit(["symbol", "pagerank", "builds_on_it", "cited_by", "cites"], influence(store, top),
+          fmt)
 
 
 # -- thematic views -----------------------------------------------------------------------------
