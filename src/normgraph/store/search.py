@@ -162,7 +162,7 @@ def search(store: Selects, text: str, filters: SearchFilters | None = None,
     in_text = "rowid IN (SELECT rowid FROM paragraphs WHERE paragraphs MATCH ?)"
     sql = (f"SELECT document, kind, date, paragraph, {in_text}, "
            f"snippet(paragraphs, 0, '{_OPEN}', '{_CLOSE}', '…', 12), "
-           "themes, norms, states, pillar, iri FROM paragraphs WHERE "
+           "themes, norms, states, pillar, iri, text FROM paragraphs WHERE "
            + " AND ".join(where) + " ORDER BY bm25(paragraphs, 1.0, 0.4), ordinal LIMIT ?")
     try:
         found = connection.execute(sql, [f"text : ({expression})", *args, limit]).fetchall()
@@ -170,8 +170,10 @@ def search(store: Selects, text: str, filters: SearchFilters | None = None,
         if db is None:
             connection.close()
     out = []
-    for document, kind, date, paragraph, textual, snippet, themes, norms, states, pillar, iri \
-            in found:
+    for document, kind, date, paragraph, textual, snippet, themes, norms, states, pillar, iri, \
+            full in found:
+        if not textual:  # found by its filing: the text's opening, with no words marked
+            snippet = full if len(full) <= 90 else full[:90].rsplit(" ", 1)[0] + "…"
         out.append({
             "document": document, "kind": kind or None, "date": date, "paragraph": paragraph,
             "matched": "text" if textual else "filing",
