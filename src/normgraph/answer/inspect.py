@@ -156,10 +156,10 @@ def resource(graph: Graph, iri: URIRef) -> dict[str, Any]:
     nm = graph.namespace_manager
     props: dict[str, list[str]] = {}
     for p, o in graph.predicate_objects(iri):
-        props.setdefault(nm.normalizeUri(p), []).append(_name(graph, o))
+        props.setdefault(nm.normalizeUri(str(p)), []).append(_name(graph, o))
     inbound: dict[str, list[str]] = {}
     for s, p in graph.subject_predicates(iri):
-        inbound.setdefault(nm.normalizeUri(p), []).append(_name(graph, s))
+        inbound.setdefault(nm.normalizeUri(str(p)), []).append(_name(graph, s))
     label = graph.value(iri, SKOS.prefLabel) or graph.value(iri, RDFS.label)
     return {
         "iri": str(iri),

@@ -72,6 +72,10 @@ def _subjects(row: dict[str, Any]) -> str:
                       + (row.get("norms") or "").split() + (row.get("states") or "").split())
 
 
+def _ordinal(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def _fill(db: sqlite3.Connection, store: Selects) -> None:
     db.execute("CREATE VIRTUAL TABLE paragraphs USING fts5(text, subjects, iri UNINDEXED, "
                "document UNINDEXED, kind UNINDEXED, date UNINDEXED, paragraph UNINDEXED, "
@@ -83,7 +87,7 @@ def _fill(db: sqlite3.Connection, store: Selects) -> None:
         "INSERT INTO paragraphs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         ((r.get("text") or "", _subjects(r), r.get("para"), r.get("document"),
           (r.get("kind") or "").lower(), r.get("date"), r.get("paragraph"),
-          int(r["ordinal"]) if (r.get("ordinal") or "").isdigit() else None,
+          _ordinal(r.get("ordinal")),
           r.get("pillar"), f" {r.get('themes') or ''} ", f" {r.get('norms') or ''} ",
           r.get("states")) for r in rows))
     db.execute("INSERT INTO paragraphs(paragraphs) VALUES ('optimize')")
