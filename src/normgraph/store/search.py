@@ -33,7 +33,7 @@ SEARCH_COLUMNS = ["document", "kind", "date", "paragraph", "matched", "snippet",
 
 # snippet markers the text itself cannot hold (private-use code points), replaced on output
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_VERSION = 1
+_VERSION = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -90,6 +90,8 @@ def _fill(db: sqlite3.Connection, store: Selects) -> None:
           _ordinal(r.get("ordinal")),
           r.get("pillar"), f" {r.get('themes') or ''} ", f" {r.get('norms') or ''} ",
           r.get("states")) for r in rows))
+    # the text weighs more than the filing; `ORDER BY rank` then ranks by it
+    db.execute("INSERT INTO paragraphs(paragraphs, rank) VALUES ('rank', 'bm25(1.0, 0.4)')")
     db.execute("INSERT INTO paragraphs(paragraphs) VALUES ('optimize')")
 
 
@@ -162,25 +164,29 @@ def search(store: Selects, text: str, filters: SearchFilters | None = None,
         where.append("date <= ?")
         args.append(f.until)
     connection = db or search_index(store)
-    # every word in the text itself, or found only with the help of the paragraph's filing
-    in_text = "rowid IN (SELECT rowid FROM paragraphs WHERE paragraphs MATCH ?)"
-    sql = (f"SELECT document, kind, date, paragraph, {in_text}, "
+    sql = ("SELECT rowid, document, kind, date, paragraph, "
            f"snippet(paragraphs, 0, '{_OPEN}', '{_CLOSE}', '…', 12), "
            "themes, norms, states, pillar, iri, text FROM paragraphs WHERE "
-           + " AND ".join(where) + " ORDER BY bm25(paragraphs, 1.0, 0.4), ordinal LIMIT ?")
+           + " AND ".join(where) + " ORDER BY rank LIMIT ?")
     try:
-        found = connection.execute(sql, [f"text : ({expression})", *args, limit]).fetchall()
+        found = connection.execute(sql, [*args, limit]).fetchall()
+        # which hits hold every word in their text, asked of these rows only (asking it of the
+        # whole match set would cost as much as the search)
+        ids = [row[0] for row in found]
+        textual = {r[0] for r in connection.execute(
+            "SELECT rowid FROM paragraphs WHERE paragraphs MATCH ? AND rowid IN "
+            f"({','.join('?' * len(ids))})", [f"text : ({expression})", *ids])} if ids else set()
     finally:
         if db is None:
             connection.close()
     out = []
-    for document, kind, date, paragraph, textual, snippet, themes, norms, states, pillar, iri, \
+    for rowid, document, kind, date, paragraph, snippet, themes, norms, states, pillar, iri, \
             full in found:
-        if not textual:  # found by its filing: the text's opening, with no words marked
+        if rowid not in textual:  # found by its filing: the text's opening, with no words marked
             snippet = full if len(full) <= 90 else full[:90].rsplit(" ", 1)[0] + "…"
         out.append({
             "document": document, "kind": kind or None, "date": date, "paragraph": paragraph,
-            "matched": "text" if textual else "filing",
+            "matched": "text" if rowid in textual else "filing",
             "snippet": snippet.replace(_OPEN, "[").replace(_CLOSE, "]"),
             "themes": themes.strip() or None, "norms": norms.strip() or None,
             "states": states, "pillar": pillar, "iri": iri})
