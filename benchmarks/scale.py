@@ -314,7 +314,7 @@ def search_timing(size: int, work: Path) -> dict[str, object]:
         hits = api.search(store, words, f)
         key = words + "".join(f" --{k} {v}" for k, v in filters.items())
         out[key] = {"seconds": round(_best(lambda w=words, f=f: api.search(store, w, f)), 4),
-                    "hits": len(hits)}
+                    "hits": len(hits), "ranked": bool(hits) and hits[0]["ranked"]}
     env = dict(os.environ, NORMGRAPH_CACHE=str(cache))
     out["cli"] = round(_wall([NORMGRAPH, "search", SEARCH_CASES[0][0], "--dump", str(dump)],
                              env=env), 3)
@@ -331,7 +331,8 @@ def search_report(rows: list[dict[str, object]]) -> str:
     for r in rows:
         cells = [f"{r['size']:,}", f"{r['paragraphs']:,}", str(r["index_build"]),
                  str(r["index_mib"])]
-        cells += [f"{r[c]['seconds']} ({r[c]['hits']})" for c in cases]  # type: ignore[index]
+        cells += [f"{r[c]['seconds']} ({r[c]['hits']}"  # type: ignore[index]
+                  + ("" if r[c]["ranked"] else ", unranked") + ")" for c in cases]  # type: ignore[index]
         cells.append(str(r["cli"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

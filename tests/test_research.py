@@ -243,3 +243,17 @@ def test_norm_query_runs_unchanged_on_the_endpoint(oxigraph: str) -> None:
     remote = api.run_query(api.open_store(endpoint=oxigraph + "/query"), "norm", {"norm": "13f"})
     local = api.run_query(api.open_store(DUMP), "norm", {"norm": "13f"})
     assert remote.rows == local.rows and remote.rows
+
+
+def test_words_most_paragraphs_hold_come_unranked_and_say_so(monkeypatch) -> None:
+    """Above RANK_LIMIT matches the hits come in document order, unranked, with a note."""
+    ranked = rows("search", "points of contact")
+    assert len(ranked) > 1
+    monkeypatch.setattr("normgraph.store.search.RANK_LIMIT", 1)
+    code, out, err = run("search", "points of contact", "--format", "csv")
+    unranked = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and "not ranked" in err
+    assert {r["iri"] for r in unranked} == {r["iri"] for r in ranked}
+    documents = [r["document"] for r in unranked]
+    assert documents == sorted(documents)
+    assert not api.search(api.open_store(DUMP), "points of contact")[0]["ranked"]

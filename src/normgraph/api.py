@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
-    from .store.search import SEARCH_COLUMNS, SearchFilters, search, search_index
+    from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search, search_index
     from .store.terms import Result, StoreError, Term
     from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
@@ -122,6 +122,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "run_query": ("store.catalogue", "run"),
     "export_all": ("store.release", "export_all"),
     "SEARCH_COLUMNS": ("store.search", "SEARCH_COLUMNS"),
+    "RANK_LIMIT": ("store.search", "RANK_LIMIT"),
     "SearchFilters": ("store.search", "SearchFilters"),
     "search": ("store.search", "search"),
     "search_index": ("store.search", "search_index"),
@@ -173,6 +174,7 @@ __all__ = [
     "NG",
     "ParameterError",
     "Paths",
+    "RANK_LIMIT",
     "RELATION_BY_PROPERTY",
     "ROW_FORMATS",
     "ReadError",

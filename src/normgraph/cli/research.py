@@ -112,7 +112,7 @@ def search_cmd(
 ) -> None:
     """Rank paragraphs holding every word (SQLite FTS5, BM25), each with a snippet where the
     hits are [marked]; filters by kind, pillar, theme, norm and date range."""
-    from ..api import SearchFilters, StoreError, search
+    from ..api import RANK_LIMIT, SearchFilters, StoreError, search
 
     start, end = _date(since, "--since"), _date(until, "--until")
     store = _store(dump, endpoint, timeout)
@@ -129,6 +129,9 @@ def search_cmd(
         fail(str(exc))
     columns = SEARCH_SHOWN + (["kind", "pillar", "iri"] if fmt in ("json", "csv", "tsv") else [])
     _emit(columns, hits, fmt)
+    if hits and not hits[0]["ranked"]:
+        typer.echo(f"note: more than {RANK_LIMIT:,} paragraphs hold these words: listed in "
+                   "document order, not ranked; add words or filters to rank them", err=True)
 
 
 BODY_COLUMNS = ["body", "label", "part_of", "established_by", "mandated_by", "ended_by",

@@ -25,7 +25,13 @@ from typing import Any
 from .catalogue import run
 from .terms import Selects, StoreError
 
-__all__ = ["SearchFilters", "SEARCH_COLUMNS", "search", "search_index"]
+__all__ = ["SearchFilters", "SEARCH_COLUMNS", "RANK_LIMIT", "search", "search_index"]
+
+#: BM25 scores every matching paragraph before the best come out (about 5 µs each), so words
+#: that most paragraphs hold would cost seconds on a large corpus: above this many matches the
+#: hits come in the index's order (documents by symbol, paragraphs as printed), unranked, and
+#: each hit says so (``ranked`` False)
+RANK_LIMIT = 10_000
 
 #: the columns of a search hit, in order
 SEARCH_COLUMNS = ["document", "kind", "date", "paragraph", "matched", "snippet", "themes",
@@ -139,8 +145,9 @@ def match_expression(text: str) -> str:
 
 def search(store: Selects, text: str, filters: SearchFilters | None = None,
            limit: int = 20, db: sqlite3.Connection | None = None) -> list[dict[str, Any]]:
-    """Paragraphs matching every word of ``text``, best first (BM25), each with a snippet in
-    which the hits are marked ``[like this]``; ``matched`` says whether the words were found
+    """Paragraphs matching every word of ``text``, best first (BM25; in index order, with
+    ``ranked`` False, when more than :data:`RANK_LIMIT` paragraphs match), each with a snippet
+    in which the hits are marked ``[like this]``; ``matched`` says whether the words were found
     in the text or only in what the paragraph is filed under ("filing")."""
     expression = match_expression(text)
     if not expression:
@@ -164,11 +171,15 @@ def search(store: Selects, text: str, filters: SearchFilters | None = None,
         where.append("date <= ?")
         args.append(f.until)
     connection = db or search_index(store)
-    sql = ("SELECT rowid, document, kind, date, paragraph, "
-           f"snippet(paragraphs, 0, '{_OPEN}', '{_CLOSE}', '…', 12), "
-           "themes, norms, states, pillar, iri, text FROM paragraphs WHERE "
-           + " AND ".join(where) + " ORDER BY rank LIMIT ?")
     try:
+        # counting the matches reads the index only: cheap beside scoring them
+        matches = connection.execute("SELECT count(*) FROM paragraphs WHERE paragraphs MATCH ?",
+                                     [expression]).fetchone()[0]
+        ranked = matches <= RANK_LIMIT
+        sql = ("SELECT rowid, document, kind, date, paragraph, "
+               f"snippet(paragraphs, 0, '{_OPEN}', '{_CLOSE}', '…', 12), "
+               "themes, norms, states, pillar, iri, text FROM paragraphs WHERE "
+               + " AND ".join(where) + (" ORDER BY rank" if ranked else "") + " LIMIT ?")
         found = connection.execute(sql, [*args, limit]).fetchall()
         # which hits hold every word in their text, asked of these rows only (asking it of the
         # whole match set would cost as much as the search)
@@ -189,5 +200,5 @@ def search(store: Selects, text: str, filters: SearchFilters | None = None,
             "matched": "text" if rowid in textual else "filing",
             "snippet": snippet.replace(_OPEN, "[").replace(_CLOSE, "]"),
             "themes": themes.strip() or None, "norms": norms.strip() or None,
-            "states": states, "pillar": pillar, "iri": iri})
+            "states": states, "pillar": pillar, "iri": iri, "ranked": ranked})
     return out
