@@ -111,7 +111,7 @@ def search_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """Rank paragraphs holding every word (SQLite FTS5, BM25), each with a snippet where the
-    hits are [marked]; filters by kind, pillar, theme, norm and date range."""
+    hits stand in square brackets; filters by kind, pillar, theme, norm and date range."""
     from ..api import RANK_LIMIT, SearchFilters, StoreError, search
 
     start, end = _date(since, "--since"), _date(until, "--until")
