@@ -3,7 +3,8 @@ hand-checked gold files in tests/gold/ (the seeds), tests/gold/corpus/ (real UN 
 of the General Assembly's ICT-security line, shipped in data/sources), tests/gold/fixtures/
 (synthetic documents of every form) and tests/gold/real/ (UN resolutions on other topics);
 then the symbols found per series (GA resolution, decision, report, HRC, SC, ECOSOC, draft,
-other) over all of them.
+other) over all of them; then the norm and theme tags against
+tests/gold/tags/restatements.yaml (the report 003 and the corpus resolutions).
 
     python benchmarks/extraction.py
 """
@@ -17,7 +18,9 @@ from normgraph import api
 from normgraph.extract.evaluate import (
     Score,
     expected_references,
+    expected_tags,
     found_references,
+    found_tags,
     load_gold,
     score,
 )
@@ -67,6 +70,38 @@ def table(title: str, totals: dict[str, Score], head: str = "relation") -> str:
     return "\n".join(lines)
 
 
+TAG_GOLD = ROOT / "tests" / "gold" / "tags" / "restatements.yaml"
+
+
+def evaluate_tags(gold_path: Path = TAG_GOLD) -> tuple[dict[str, Score], list[str], int]:
+    """Norm and theme tagging scored against the tag gold: ``{"norms": Score, "themes":
+    Score}``, the misses, and how many gold documents were present to score."""
+    gold = load_gold(gold_path)
+    themes = list(gold["themes"])
+    catalog = load_catalog(ROOT / "data" / "catalog.yaml")
+    # the corpus resolutions are shipped sources now
+    folders = {"sources": ROOT / "data" / "sources", "corpus": ROOT / "data" / "sources"}
+    totals = {"norms": Score(), "themes": Score()}
+    misses: list[str] = []
+    present = 0
+    for document in gold["documents"]:
+        source = folders[document["where"]] / document["file"]
+        if not source.exists():
+            continue
+        present += 1
+        (extraction,), errors = api.ingest([source], catalog=catalog)
+        assert not errors, errors
+        exp_norms, exp_themes = expected_tags(document, themes)
+        unsure = (document.get("unsure") or {}).get("norms", [])
+        got_norms, got_themes = found_tags(document["file"], extraction, themes, unsure)
+        for kind, exp, got in (("norms", exp_norms, got_norms),
+                               ("themes", exp_themes, got_themes)):
+            totals[kind].add(Score(len(exp & got), len(got - exp), len(exp - got)))
+            misses += [f"  missed   {kind} {t}" for t in sorted(exp - got)]
+            misses += [f"  spurious {kind} {t}" for t in sorted(got - exp)]
+    return totals, misses, present
+
+
 def main() -> int:
     seeds, seed_misses = evaluate(ROOT / "tests" / "gold", ROOT / "data" / "sources")
     print(table("Seeds (data/sources, tests/gold)", seeds))
@@ -99,6 +134,10 @@ def main() -> int:
     print()
     print(table("Symbols found per series, all gold files (whatever the relation)",
                 per_series, head="series"))
+    tags, tag_misses, present = evaluate_tags()
+    print()
+    print(table(f"Norm and theme tags ({present} documents, tests/gold/tags)", tags))
+    print("\n".join(tag_misses) or "  (no misses)")
     return 0
 
 

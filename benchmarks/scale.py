@@ -276,6 +276,75 @@ def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+# -- full-text search (issue 17): its own section, run with --search ----------------------------
+
+#: (words, filters) timed on each corpus: a common phrase, a rarer one with a kind filter, a
+#: theme filter, and a date range
+SEARCH_CASES = [
+    ("critical infrastructure", {}),
+    ("points of contact", {"kind": "resolution"}),
+    ("capacity-building", {"theme": "capacity-building"}),
+    ("stability and security", {"since": "1990-01-01", "until": "1999-12-31"}),
+]
+
+
+def search_timing(size: int, work: Path) -> dict[str, object]:
+    """Index a generated corpus of ``size`` documents for full-text search (the local store
+    first), then time each search of :data:`SEARCH_CASES` (best of five, in-process, the index
+    opened by each call as the CLI does) and ``normgraph search`` as a new process."""
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(HERE))
+    import corpus
+
+    from normgraph import api
+
+    root = work / f"corpus-{size}"
+    if not (root / "data" / "sources").is_dir():
+        corpus.write(size, root)
+    dump = root / "data" / "normgraph.ttl"
+    if not dump.is_file():
+        subprocess.run([PYTHON, __file__, "--child", str(root)], capture_output=True,
+                       check=True)
+    cache = Path(tempfile.mkdtemp(prefix="ng-cache-"))
+    store = api.LocalStore(dump, cache=cache)
+    t = time.perf_counter()
+    store.store()
+    out: dict[str, object] = {"size": size, "store_build": round(time.perf_counter() - t, 2)}
+    t = time.perf_counter()
+    db = api.search_index(store)
+    out["index_build"] = round(time.perf_counter() - t, 2)
+    out["paragraphs"] = db.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+    db.close()
+    out["index_mib"] = round((store.home / "search.sqlite").stat().st_size / 2**20, 1)
+    for words, filters in SEARCH_CASES:
+        f = api.SearchFilters(**filters)
+        hits = api.search(store, words, f)
+        key = words + "".join(f" --{k} {v}" for k, v in filters.items())
+        out[key] = {"seconds": round(_best(lambda w=words, f=f: api.search(store, w, f)), 4),
+                    "hits": len(hits), "ranked": bool(hits) and hits[0]["ranked"]}
+    env = dict(os.environ, NORMGRAPH_CACHE=str(cache))
+    out["cli"] = round(_wall([NORMGRAPH, "search", SEARCH_CASES[0][0], "--dump", str(dump)],
+                             env=env), 3)
+    shutil.rmtree(cache, ignore_errors=True)
+    return out
+
+
+def search_report(rows: list[dict[str, object]]) -> str:
+    """The search figures as a Markdown table."""
+    cases = [w + "".join(f" --{k} {v}" for k, v in f.items()) for w, f in SEARCH_CASES]
+    head = ["documents", "paragraphs", "index build s", "index MiB",
+            *[f"`{c}` s (hits)" for c in cases], "CLI s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [f"{r['size']:,}", f"{r['paragraphs']:,}", str(r["index_build"]),
+                 str(r["index_mib"])]
+        cells += [f"{r[c]['seconds']} ({r[c]['hits']}"  # type: ignore[index]
+                  + ("" if r[c]["ranked"] else ", unranked") + ")" for c in cases]  # type: ignore[index]
+        cells.append(str(r["cli"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
@@ -288,6 +357,8 @@ def main() -> None:
                              "would load 30M triples into the baselines)")
     parser.add_argument("--rdflib-budget", type=float, default=300.0,
                         help="stop an rdflib step (parse, a query) after this many seconds")
+    parser.add_argument("--search", action="store_true",
+                        help="time full-text search only (index build and searches)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rdflib-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -298,6 +369,10 @@ def main() -> None:
         child_rdflib(Path(args.rdflib_child[0]), *args.rdflib_child[1:])
         return
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.search:
+        found = [search_timing(size, args.work) for size in args.sizes]
+        print(search_report(found))
+        return
     rows = []
     for size in args.sizes:
         rows.append(measure(size, args.work, args.rdflib_limit, args.build_only,

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
         instrument,
         known_symbols,
         load_graph,
+        resolve_resource,
         resolve_symbol,
+        resource,
         stats,
         validate_file,
     )
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
+    from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search, search_index
     from .store.terms import Result, StoreError, Term, python_value
     from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
@@ -121,6 +124,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "get_query": ("store.catalogue", "get_query"),
     "run_query": ("store.catalogue", "run"),
     "export_all": ("store.release", "export_all"),
+    "SEARCH_COLUMNS": ("store.search", "SEARCH_COLUMNS"),
+    "RANK_LIMIT": ("store.search", "RANK_LIMIT"),
+    "SearchFilters": ("store.search", "SearchFilters"),
+    "search": ("store.search", "search"),
+    "search_index": ("store.search", "search_index"),
     "diff": ("store.release", "diff"),
     "render_diff": ("store.release", "render_diff"),
     "DUMP_HEADER": ("pipeline.build", "DUMP_HEADER"),
@@ -140,6 +148,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "known_symbols": ("answer.inspect", "known_symbols"),
     "resolve_symbol": ("answer.inspect", "resolve_symbol"),
     "instrument": ("answer.inspect", "instrument"),
+    "resolve_resource": ("answer.inspect", "resolve_resource"),
+    "resource": ("answer.inspect", "resource"),
     "Lineage": ("answer.lineage", "Lineage"),
     "lineage": ("answer.lineage", "lineage"),
     "LINEAGE_FORMATS": ("answer.lineage", "FORMATS"),
@@ -170,12 +180,15 @@ __all__ = [
     "NG",
     "ParameterError",
     "Paths",
+    "RANK_LIMIT",
     "RELATION_BY_PROPERTY",
     "ROW_FORMATS",
     "ReadError",
     "Reference",
     "ReferenceDataError",
     "RemoteStore",
+    "SEARCH_COLUMNS",
+    "SearchFilters",
     "Report",
     "Result",
     "StoreError",
@@ -216,8 +229,12 @@ __all__ = [
     "render_diff",
     "render_lineage",
     "render_rows",
+    "resolve_resource",
     "resolve_symbol",
+    "resource",
     "run_query",
+    "search",
+    "search_index",
     "serialize",
     "shorten",
     "shortest_chain",

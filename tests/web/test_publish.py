@@ -119,8 +119,17 @@ def test_site_pages_and_links(tmp_path: Path) -> None:
     ttl = Graph().parse(out / "id/A/RES/80/16.ttl", format="turtle")
     assert (instrument_iri("A/RES/80/16"), NG.endorses, instrument_iri("A/80/257")) in ttl
     for name in ("norm/13f.html", "theme/critical-infrastructure.html",
-                 "principle/A/75/816/3.html", "index.html", "timeline.html"):
+                 "principle/A/75/816/3.html", "index.html", "timeline.html", "search.html",
+                 "body/oewg-2021-2025.html", "body/global-mechanism.html"):
         assert (out / name).exists(), name
+    # the norm's page shows its paragraphs side by side, as `normgraph norm` lists them
+    norm = (out / "norm/13f.html").read_text(encoding="utf-8")
+    side = norm[norm.index('<table class="side">'):]
+    assert side.index("A/70/174 para 13 (f)") < side.index("A/75/816 para 31")
+    assert "intentionally damages critical infrastructure" in side and ">restates<" in side
+    body = (out / "body/oewg-2021-2025.html").read_text(encoding="utf-8")
+    assert 'ng:establishedBy</th><td><a href="../id/A/RES/75/240.html">A/RES/75/240</a>' in body
+    assert "Gafoor" in body and "ng:sessionOf" in body
     # every relative link of every page points at a file the site holds
     broken = []
     for html_file in out.rglob("*.html"):

@@ -6,12 +6,13 @@ validation. Imports the stages above it and the root modules.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..check.validate import Report, validate_graph
 from ..graph.load import read_turtle
@@ -20,7 +21,7 @@ from ..resources import default_dump
 from .resolve import UnknownSymbol, candidates
 
 __all__ = ["load_graph", "validate_file", "stats", "UnknownSymbol", "known_symbols",
-           "resolve_symbol", "instrument"]
+           "resolve_symbol", "instrument", "resolve_resource", "resource"]
 
 
 def load_graph(path: Path | None = None) -> Graph:
@@ -100,4 +101,72 @@ def instrument(graph: Graph, symbol: str) -> dict[str, Any]:
         "cited_by": sorted(cited_by, key=lambda c: (c["relation"], c["symbol"])),
         "same_report_as": [dict(v) for v in versions],
         "paragraphs": [n for _, n in paragraphs],
+    }
+
+
+# -- any resource: a body, norm, principle, theme or pillar ---------------------------------------
+
+def resolve_resource(text: str, graph: Graph) -> URIRef | None:
+    """The IRI of the body, norm, theme or pillar a key names ("oewg-2021-2025",
+    "global-mechanism", "13f", "13(f)", "critical infrastructure"), of the principle whose
+    notation it is ("56.6"), or of a resource given by its full IRI; None when nothing matches."""
+    from ..graph.vocab import body_iri, norm_iri, pillar_iri, theme_iri
+
+    value = text.strip()
+    candidates: list[URIRef] = []
+    if value.startswith(("http://", "https://")):
+        candidates.append(URIRef(value))
+    m = re.fullmatch(r"(?:norm\s*)?13\s*\(?\s*([a-kA-K])\s*\)?", value)
+    if m:
+        candidates.append(norm_iri(f"13({m.group(1).lower()})"))
+    candidates += [make(value) for make in (body_iri, theme_iri, pillar_iri)]
+    for iri in candidates:
+        if (iri, None, None) in graph:
+            return iri
+    for concept in graph.subjects(SKOS.notation, Literal(value)):
+        if isinstance(concept, URIRef):
+            return concept
+    return None
+
+
+def _name(graph: Graph, node: Any) -> str:
+    """How a node reads in a card: a symbol, a notation with its label, a label, or the IRI."""
+    if isinstance(node, Literal):
+        return str(node)
+    symbol = graph.value(node, ELI.id_local)
+    if symbol is not None:
+        return str(symbol)
+    label = graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label)
+    notation = graph.value(node, SKOS.notation)
+    number, part = graph.value(node, ELI.number), graph.value(node, ELI.is_part_of)
+    while part is not None and graph.value(part, ELI.number) is not None:
+        part = graph.value(part, ELI.is_part_of)  # a sub-item: its document, not its parent
+    if number is not None and part is not None:
+        return f"{_name(graph, part)} para {number}"
+    if label is not None:
+        return f"{notation}  {label}" if notation is not None else str(label)
+    return str(node)
+
+
+#: at most this many resources are listed per property pointing at a resource
+MAX_INBOUND = 50
+
+
+def resource(graph: Graph, iri: URIRef) -> dict[str, Any]:
+    """Everything the graph says about one resource and every resource pointing at it, each
+    value named as a reader would (symbol, paragraph, label) rather than by IRI."""
+    nm = graph.namespace_manager
+    props: dict[str, list[str]] = {}
+    for p, o in graph.predicate_objects(iri):
+        props.setdefault(nm.normalizeUri(str(p)), []).append(_name(graph, o))
+    inbound: dict[str, list[str]] = {}
+    for s, p in graph.subject_predicates(iri):
+        inbound.setdefault(nm.normalizeUri(str(p)), []).append(_name(graph, s))
+    label = graph.value(iri, SKOS.prefLabel) or graph.value(iri, RDFS.label)
+    return {
+        "iri": str(iri),
+        "label": str(label) if label is not None else None,
+        "properties": {k: sorted(v) for k, v in sorted(props.items())},
+        "referenced_by": {k: sorted(v)[:MAX_INBOUND] for k, v in sorted(inbound.items())},
+        "referenced_by_counts": {k: len(v) for k, v in sorted(inbound.items())},
     }

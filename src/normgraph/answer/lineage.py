@@ -280,9 +280,13 @@ def _dot_id(symbol: str) -> str:
 
 
 def to_dot(lin: Lineage) -> str:
-    """Graphviz DOT: instruments as boxes (symbol, type, date), links labelled with the
-    relation and paragraph; the root highlighted."""
-    out = ["digraph lineage {", '  rankdir="BT";',
+    """Graphviz DOT: instruments as boxes (symbol, type, date), one edge per pair of
+    instruments labelled with each relation and its paragraphs (as the tree folds them); the
+    root highlighted and ranked first, at the top, whichever the direction."""
+    # "up": the root cites, its edges leave it, so top-to-bottom puts it first; "down": edges
+    # come into it, so bottom-to-top does
+    rankdir = "TB" if lin.direction == "up" else "BT"
+    out = ["digraph lineage {", f'  rankdir="{rankdir}";',
            '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", '
            'fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=9, color="#4a5a7a"];']
@@ -291,8 +295,11 @@ def to_dot(lin: Lineage) -> str:
         label = "\\n".join(x for x in (sym, i.type, _iso(i.date)) if x)
         extra = ', fillcolor="#ffe9a8", penwidth=2' if sym == lin.root else ""
         out.append(f'  {_dot_id(sym)} [label="{label}"{extra}];')
+    pairs: dict[tuple[str, str], list[str]] = {}
     for (source, relation, target), paras in _by_link(lin).items():
-        label = f"{relation} ({', '.join(paras)})"
+        pairs.setdefault((source, target), []).append(f"{relation} ({', '.join(paras)})")
+    for (source, target), labels in pairs.items():
+        label = "\\n".join(labels)  # one line per relation, as DOT writes a line break
         out.append(f'  {_dot_id(source)} -> {_dot_id(target)} [label="{label}"];')
     out.append("}")
     return "\n".join(out) + "\n"

@@ -245,11 +245,14 @@ def central_cmd(
     fmt: str = FormatOpt, dump: Path | None = DumpOpt, endpoint: str | None = EndpointOpt,
     timeout: float = TimeoutOpt,
 ) -> None:
-    """The most influential instruments: those most built upon, directly or through others."""
+    """The most influential instruments by PageRank over the citation network (an instrument
+    ranks high when instruments that rank high cite it), with how many build on it directly
+    or through others, how many cite it (as `most-cited` counts) and how many it cites."""
     from ..api import influence
 
     store = _store(dump, endpoint, timeout)
-    _emit(["symbol", "builds_on_it", "cited_by", "cites"], influence(store, top), fmt)
+    _emit(["symbol", "pagerank", "builds_on_it", "cited_by", "cites"], influence(store, top),
+          fmt)
 
 
 # -- thematic views -----------------------------------------------------------------------------
@@ -281,15 +284,39 @@ def norms_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
     _emit(["norm", "label", "source", "wording", "wording_from", "restated_in"], rows, fmt)
 
 
+#: said wherever principle numbers are shown: the report prints the principles as bullets
+PRINCIPLE_NUMBERING = ("note: the report prints the principles as unnumbered bullets under "
+                       "paragraph 56; the numbers 56.1-56.10 (and paragraphs 56 (b1)-(b10)) "
+                       "are normgraph's, in the order printed")
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\w+", text.lower()))
+
+
 @app.command("principles")
-def principles_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
-                   endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
+def principles_cmd(
+    group: str | None = typer.Option(None, "--group", help="Only this group (words of its "
+                                     "name, e.g. 'partnerships')."),
+    search: str | None = typer.Option(None, "--search", help="Only principles whose text "
+                                      "holds every word (a word also matches as a prefix: "
+                                      "'own' finds 'ownership')."),
+    fmt: str = FormatOpt, dump: Path | None = DumpOpt,
+    endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
     """The capacity-building principles by group, with the paragraph stating each."""
     result = _run(_store(dump, endpoint, timeout), "principles")
     rows = [{"group": r["groupLabel"], "principle": r["notation"], "text": r.get("text")
              or r.get("label"), "source": f"{r['symbol']} para {r['paragraph']}"}
             for r in result.rows]
+    if group:
+        rows = [r for r in rows if _words(group) <= _words(r["group"])]
+    if search:
+        rows = [r for r in rows if all(any(w.startswith(q) for w in _words(r["text"] or ""))
+                                       for q in _words(search))]
     _emit(["group", "principle", "text", "source"], rows, fmt)
+    typer.echo(PRINCIPLE_NUMBERING, err=True)
 
 
 @app.command("recommendations")

@@ -197,15 +197,26 @@ def stats(dump: Path | None = DumpOption,
 
 
 @app.command()
-def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/16"),
+def show(symbol: str = typer.Argument(..., help="An instrument (80/16, A/RES/80/16) or any other "
+                                    "resource by key: a body (global-mechanism), a norm (13f), "
+                                    "a theme, a pillar, a principle (56.6) or an IRI"),
          dump: Path | None = DumpOption,
          fmt: str = typer.Option("text", "--format", "-f", help="text or json.")) -> None:
-    """Everything the graph holds about one instrument."""
+    """Everything the graph holds about one instrument, body, norm, principle, theme or pillar,
+    and what points at it."""
     from .. import api
 
     if fmt not in ("text", "json"):
         fail(f"unknown format {fmt!r}; choose text or json", 2)
     graph = _graph(dump)
+    if "/" not in symbol or symbol.startswith(("http://", "https://")):
+        # not a symbol: a key of a body, norm, theme, pillar or principle
+        iri = api.resolve_resource(symbol, graph)
+        if iri is None:
+            fail(f"{symbol!r}: no instrument, body, norm, principle, theme or pillar has this "
+                 "key (see `normgraph bodies`, `norms`, `principles`)")
+        _show_resource(api.resource(graph, iri), fmt)
+        return
     data = api.instrument(graph, _symbol(symbol, graph))
     if fmt == "json":
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -222,6 +233,22 @@ def show(symbol: str = typer.Argument(..., help="80/16, A/RES/80/16 or a/res/80/
         typer.echo(f"  same report as {v['symbol']}  ({v['report']})")
     if data["paragraphs"]:
         typer.echo(f"  paragraphs: {', '.join(data['paragraphs'])}")
+
+
+def _show_resource(data: dict, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{data['label'] or data['iri']}  <{data['iri']}>")
+    for key, values in data["properties"].items():
+        for v in values:
+            typer.echo(f"  {key}: {v}")
+    for key, values in data["referenced_by"].items():
+        for v in values:
+            typer.echo(f"  <- {v} {key}")
+        more = data["referenced_by_counts"][key] - len(values)
+        if more > 0:
+            typer.echo(f"  <- ... and {more} more {key}")
 
 
 @app.command()

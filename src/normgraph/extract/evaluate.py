@@ -16,7 +16,8 @@ import yaml
 
 from ..model import Extraction
 
-__all__ = ["Score", "load_gold", "found_references", "expected_references", "score"]
+__all__ = ["Score", "load_gold", "found_references", "expected_references", "score",
+           "expected_tags", "found_tags"]
 
 Triple = tuple[str, str, str]  # (paragraph, relation, symbol)
 
@@ -73,3 +74,30 @@ def score(expected: Iterable[Triple], found: Iterable[Triple]) -> dict[str, Scor
         overall.add(s)
     out["overall"] = overall
     return out
+
+
+# -- norm and theme tags ---------------------------------------------------------------------------
+
+Tag = tuple[str, str, str]  # (file, paragraph, norm notation or theme key)
+
+
+def expected_tags(document: dict[str, Any], themes: Iterable[str]) -> tuple[set[Tag], set[Tag]]:
+    """(norm tags, theme tags) a gold document of ``tests/gold/tags/`` expects; theme tags only
+    for the annotated ``themes``."""
+    name = str(document["file"])
+    norms = {(name, str(p), str(n)) for p, ns in (document.get("norms") or {}).items()
+             for n in ns}
+    wanted = set(themes)
+    tagged = {(name, str(p), str(t)) for t, ps in (document.get("themes") or {}).items()
+              if t in wanted for p in ps}
+    return norms, tagged
+
+
+def found_tags(name: str, extraction: Extraction, themes: Iterable[str],
+               unsure: Iterable[str] = ()) -> tuple[set[Tag], set[Tag]]:
+    """(norm tags, theme tags) the extractor gave, leaving out the paragraphs the gold marks as
+    unsure for norms and the themes it did not annotate."""
+    wanted, skip = set(themes), {str(p) for p in unsure}
+    norms = {(name, p, n) for p, ns in extraction.norms.items() if p not in skip for n in ns}
+    tagged = {(name, p, t) for p, ts in extraction.themes.items() for t in ts if t in wanted}
+    return norms, tagged

@@ -20,6 +20,7 @@ from ..read.safe_yaml import YamlError, load
 from ..read.schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
 from ..read.symbols import SymbolError, parse
 from ..resources import resource_dir
+from .phrases import PhraseMatcher, stems
 
 __all__ = [
     "Body",
@@ -105,28 +106,6 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
-    """One regex matching any phrase on word boundaries (longest first)."""
-    cleaned = sorted({_norm(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    if not cleaned:
-        return None
-    alts = "|".join(re.escape(p) for p in cleaned)
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _first_words(phrases: list[str]) -> frozenset[str]:
-    """The first word of each phrase, as :data:`_WORD` splits normalised text."""
-    out = set()
-    for phrase in phrases:
-        words = _WORD.findall(_norm(phrase))
-        if words:
-            out.add(words[0])
-    return frozenset(out)
-
-
 @dataclass
 class ReferenceData:
     norms: list[Concept] = field(default_factory=list)
@@ -136,34 +115,31 @@ class ReferenceData:
     instruments: list[InstrumentFact] = field(default_factory=list)
 
     @cached_property
-    def _theme_matchers(self) -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
+    def _theme_matchers(self) -> list[tuple[str, PhraseMatcher]]:
         out = []
         for c in self.themes:
-            phrases = [c.label, *c.alt_labels, *c.cues]
-            pat = _phrase_pattern(phrases)
-            if pat:
-                out.append((c.key, pat, _first_words(phrases)))
+            matcher = PhraseMatcher([c.label, *c.alt_labels, *c.cues])
+            if matcher:
+                out.append((c.key, matcher))
         return out
 
     @cached_property
-    def _norm_matchers(self) -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
+    def _norm_matchers(self) -> list[tuple[str, PhraseMatcher]]:
         out = []
         for c in self.norms:
-            pat = _phrase_pattern(list(c.cues))
-            if pat and c.notation:
-                out.append((c.notation, pat, _first_words(list(c.cues))))
+            matcher = PhraseMatcher(c.cues, loose=True)
+            if matcher and c.notation:
+                out.append((c.notation, matcher))
         return out
 
     def tags_in(self, text: str) -> tuple[list[str], list[str]]:
         """(keys of the themes whose label, alternative label or cue occurs in ``text``,
-        notations ("13(f)") of the norms whose cue phrases it restates); a phrase is searched
-        for only when the text holds its first word (most paragraphs name few of them)."""
-        t = _norm(text)
-        words = set(_WORD.findall(t))
-        return ([key for key, pat, first in self._theme_matchers
-                 if not first.isdisjoint(words) and pat.search(t)],
-                [key for key, pat, first in self._norm_matchers
-                 if not first.isdisjoint(words) and pat.search(t)])
+        notations ("13(f)") of the norms whose cue a prescriptive sentence of it restates);
+        see :mod:`normgraph.graph.phrases` for how a phrase is found."""
+        words = stems(text)
+        present = frozenset(words)
+        return ([key for key, m in self._theme_matchers if m.found(text, words, present)],
+                [key for key, m in self._norm_matchers if m.found(text, words, present)])
 
     def match_pillar(self, heading: str) -> Concept | None:
         """The pillar a section heading names ("Capacity-building", "International Law")."""

@@ -121,6 +121,7 @@ class LocalStore:
                 os.replace(tmp / "db", old)
                 shutil.rmtree(trash, ignore_errors=True)
                 (self.home / "links.json").unlink(missing_ok=True)  # made from the old dump
+                (self.home / "search.sqlite").unlink(missing_ok=True)
                 stamp = self.home / "stamp.json.tmp"
                 stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
                 os.replace(stamp, self.home / "stamp.json")

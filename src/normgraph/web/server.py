@@ -248,8 +248,9 @@ class Handler(BaseHTTPRequestHandler):
         if local in ("", "index.html"):
             self._send(200, self.site.index(), MEDIA["html"])
             return
-        if local == "timeline.html":
-            self._send(200, self.site.timeline(), MEDIA["html"])
+        pages = {"timeline.html": self.site.timeline, "search.html": self.site.search}
+        if local in pages:
+            self._send(200, pages[local](), MEDIA["html"])
             return
         fmt = None
         m = re.fullmatch(r"(.+)\.(html|ttl|jsonld|nt)", local)

@@ -1,13 +1,16 @@
-"""Pages a person can read: one per instrument, norm, principle and theme, an index and a
-timeline, each resource also as Turtle and JSON-LD (its concise bounded description) beside its
-page, at the path its IRI has under the base, so the IRIs dereference when the folder is hosted
-there. ``normgraph site`` writes them; ``normgraph serve`` renders the same pages on request.
+"""Pages a person can read: one per instrument, norm, principle, theme and body, an index, a
+timeline and a search page, each resource also as Turtle and JSON-LD (its concise bounded
+description) beside its page, at the path its IRI has under the base, so the IRIs dereference
+when the folder is hosted there. ``normgraph site`` writes them; ``normgraph serve`` renders
+the same pages on request.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS
 from rdflib.term import Node
 
 from ..api import (
@@ -41,7 +44,9 @@ a{color:#1f4f99}header{border-bottom:1px solid #ccd;margin-bottom:1rem}
 .meta{color:#555}.para{margin:.6rem 0;padding:.3rem .6rem;border-left:3px solid #dde}
 .num{font-weight:bold;margin-right:.5rem}.refs{font-size:.9em;color:#444}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;
-text-align:left;vertical-align:top}figure{overflow-x:auto}
+text-align:left;vertical-align:top}figure{overflow-x:auto;margin:0}
+figure svg{display:block;width:100%;height:auto;max-height:80vh}
+.side td.text{max-width:38rem}mark{background:#ffe9a8}
 """
 
 
@@ -84,7 +89,8 @@ class Site:
         """The resources that get a page, by kind."""
         g = self.g
         kinds = {"instrument": NG.Instrument, "publication": NG.Publication, "norm": NG.Norm,
-                 "principle": NG.Principle, "theme": NG.Theme, "pillar": NG.Pillar}
+                 "principle": NG.Principle, "theme": NG.Theme, "pillar": NG.Pillar,
+                 "body": ORG.Organization}
         return {k: sorted((s for s in g.subjects(RDF.type, c) if isinstance(s, URIRef)), key=str)
                 for k, c in kinds.items()}
 
@@ -132,10 +138,13 @@ class Site:
                    f'<link rel="alternate" type="application/ld+json" href="{_e(name)}.jsonld">')
         home = os.path.relpath("index.html", os.path.dirname(here) or ".")
         timeline = os.path.relpath("timeline.html", os.path.dirname(here) or ".")
+        search = os.path.relpath("search.html", os.path.dirname(here) or ".")
         return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<meta name=\"viewport\" content=\"width=device-width\">"
                 f"<title>{_e(title)} · normgraph</title><style>{STYLE}</style>{alt}</head>"
                 f"<body><header><a href=\"{_e(home)}\">normgraph</a> · "
-                f"<a href=\"{_e(timeline)}\">timeline</a></header><main>{body}</main>"
+                f"<a href=\"{_e(timeline)}\">timeline</a> · "
+                f"<a href=\"{_e(search)}\">search</a></header><main>{body}</main>"
                 + (f"<footer class=\"meta\"><p>IRI: <code>{_e(iri)}</code> · also as "
                    f"<a href=\"{_e(os.path.basename(here)[:-5])}.ttl\">Turtle</a> and "
                    f"<a href=\"{_e(os.path.basename(here)[:-5])}.jsonld\">JSON-LD</a></p>"
@@ -149,6 +158,8 @@ class Site:
             return self._document(iri, here)
         if kind in ("norm", "principle", "theme", "pillar"):
             return self._concept(iri, here, kind)
+        if kind == "body":
+            return self._body(iri, here)
         return None
 
     def _document(self, iri: URIRef, here: str) -> str:
@@ -249,10 +260,115 @@ class Site:
         prop = {"norm": NG.restatesNorm, "theme": ELI.is_about, "pillar": NG.addressesPillar,
                 "principle": ELI.is_about}[kind]
         paras = sorted(g.subjects(prop, iri), key=str)
-        if paras:
+        if kind == "norm":
+            out.append(self._side_by_side(source, paras, here))
+        elif paras:
             out.append(f"<h2>Paragraphs ({len(paras)})</h2><ul>" + "".join(
                 f"<li>{self._para_link(p, here)}</li>" for p in paras) + "</ul>")
         return self._page(str(notation or label), "".join(out), here, iri)
+
+    def _document_of(self, para: Any) -> Any:
+        doc = para
+        while self.g.value(doc, ELI.is_part_of) is not None:
+            doc = self.g.value(doc, ELI.is_part_of)
+        return doc
+
+    def _side_by_side(self, source: Any, restating: list[Any], here: str) -> str:
+        """A norm's paragraphs side by side, oldest first (undated first), as `normgraph norm`
+        lists them: instrument, date, paragraph, how it was matched, the text."""
+        g = self.g
+        rows = [(source, "states")] if source is not None else []
+        rows += [(p, "restates") for p in restating]
+
+        def order(row: tuple[Any, str]) -> tuple[str, str, int]:
+            doc = self._document_of(row[0])
+            return (str(g.value(doc, ELI.date_document) or ""), self.label(doc),
+                    int(g.value(row[0], NG.ordinal) or 0))
+
+        cells = []
+        for para, match in sorted(rows, key=order):
+            doc = self._document_of(para)
+            cells.append(f"<tr><td>{_e(self.label(doc))}</td>"
+                         f"<td>{_e(g.value(doc, ELI.date_document) or '')}</td>"
+                         f"<td>{self._para_link(para, here)}</td><td>{_e(match)}</td>"
+                         f"<td class=\"text\">{_e(g.value(para, NG.text) or '')}</td></tr>")
+        return ("<h2>Side by side</h2><table class=\"side\"><tr><th>instrument</th>"
+                "<th>date</th><th>paragraph</th><th>match</th><th>text</th></tr>"
+                + "".join(cells) + "</table>")
+
+    def _value(self, node: Any, here: str) -> str:
+        """A value in a card: a link where the node has a page, else its name or text."""
+        if isinstance(node, URIRef):
+            if (node, ELI.number, None) in self.g:
+                return self._para_link(node, here)
+            if self.kind_of(node) is not None:
+                return f"<a href=\"{_e(self.href(node, here))}\">{_e(self.label(node))}</a>"
+            return _e(self.label(node) if (node, None, None) in self.g else node)
+        return _e(node)
+
+    def _body(self, iri: URIRef, here: str) -> str:
+        """A body's page: every fact the graph states about it, then what points at it."""
+        g = self.g
+        nm = g.namespace_manager
+        label = g.value(iri, SKOS.prefLabel)
+        out = [f"<h1>{_e(label)}</h1>"]
+        alts = sorted(str(a) for a in g.objects(iri, SKOS.altLabel))
+        if alts:
+            out.append(f"<p class=\"meta\">Also: {_e(', '.join(alts))}</p>")
+        skip = {RDF.type, SKOS.prefLabel, SKOS.altLabel}
+        facts = sorted((nm.normalizeUri(str(p)), o) for p, o in g.predicate_objects(iri)
+                       if p not in skip)
+        out.append("<table>" + "".join(f"<tr><th>{_e(p)}</th><td>{self._value(o, here)}</td>"
+                                       f"</tr>" for p, o in facts) + "</table>")
+        inbound = sorted((nm.normalizeUri(str(p)), s) for s, p in g.subject_predicates(iri))
+        if inbound:
+            out.append("<h2>Pointing at it</h2><ul>" + "".join(
+                f"<li>{self._value(s, here)} <span class=\"meta\">{_e(p)}</span></li>"
+                for p, s in inbound) + "</ul>")
+        return self._page(str(label), "".join(out), here, iri)
+
+    def search_rows(self) -> list[dict[str, Any]]:
+        """What the search page searches: every paragraph with text, its link and filing."""
+        g = self.g
+        here = "search.html"
+        rows = []
+        for para, text in g.subject_objects(NG.text):
+            if (para, ELI.number, None) not in g:
+                continue
+            doc = self._document_of(para)
+            rows.append({
+                "doc": self.label(doc), "para": str(g.value(para, ELI.number)),
+                "href": self.href(doc, here, _anchor(g.value(para, ELI.number))),
+                "kind": str(g.value(g.value(doc, ELI.type_document), SKOS.prefLabel) or ""),
+                "date": str(g.value(doc, ELI.date_document) or ""),
+                "themes": sorted(str(t).rsplit("/", 1)[-1]
+                                 for t in g.objects(para, ELI.is_about)
+                                 if (t, RDF.type, NG.Theme) in g),
+                "text": str(text)})
+        rows.sort(key=lambda r: (r["date"], r["doc"], r["para"]))
+        return rows
+
+    def search(self) -> str:
+        """The search page: the paragraphs travel inside it as JSON and a few lines of script
+        keep those holding every word (a word also matches as the start of one), with the
+        same filters as `normgraph search` (kind, theme, date range); no server needed."""
+        rows = self.search_rows()
+        kinds = sorted({r["kind"] for r in rows if r["kind"]})
+        themes = sorted({t for r in rows for t in r["themes"]})
+        data = json.dumps(rows, ensure_ascii=False).replace("</", "<\\/")
+        options = "".join(f"<option>{_e(k)}</option>" for k in kinds)
+        theme_options = "".join(f"<option>{_e(t)}</option>" for t in themes)
+        body = (
+            "<h1>Search the paragraphs</h1><form id=\"search\" onsubmit=\"return false\">"
+            "<input id=\"q\" type=\"search\" size=\"40\" placeholder=\"national ownership\" "
+            "autofocus> <select id=\"kind\"><option value=\"\">any kind</option>"
+            f"{options}</select> <select id=\"theme\"><option value=\"\">any theme</option>"
+            f"{theme_options}</select> from <input id=\"since\" type=\"date\"> to "
+            "<input id=\"until\" type=\"date\"></form><p id=\"count\" class=\"meta\"></p>"
+            "<ol id=\"hits\"></ol>"
+            f"<script type=\"application/json\" id=\"rows\">{data}</script>"
+            f"<script>{SEARCH_SCRIPT}</script>")
+        return self._page("Search", body, "search.html")
 
     def index(self) -> str:
         here = "index.html"
@@ -262,7 +378,7 @@ class Site:
                "</p>"]
         for kind, title in (("instrument", "Instruments"), ("publication", "Web pages and news"),
                             ("norm", "Norms"), ("principle", "Capacity-building principles"),
-                            ("pillar", "Pillars"), ("theme", "Themes")):
+                            ("pillar", "Pillars"), ("theme", "Themes"), ("body", "Bodies")):
             if res[kind]:
                 out.append(f"<h2>{title}</h2><ul>" + "".join(
                     f"<li><a href=\"{_e(self.href(i, here))}\">{_e(self.label(i))}</a> "
@@ -300,13 +416,62 @@ class Site:
                                   timeout=60)
             if proc.returncode == 0:
                 svg = proc.stdout.decode("utf-8")
-                return svg[svg.find("<svg"):]
+                return _fit(svg[svg.find("<svg"):])
         return f"<pre>{_e(dot)}</pre>"
 
     def close(self) -> None:
         self._store = None
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _fit(svg: str) -> str:
+    """The picture scaled into its box: Graphviz's fixed size dropped for the viewBox, so a
+    wide lineage shrinks to the page's width (the CSS caps its height) instead of scrolling
+    its root out of sight."""
+    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg', svg, count=1)
+
+
+#: the search page's script: every word must start a word of the text; filters as the CLI's
+SEARCH_SCRIPT = """
+const rows = JSON.parse(document.getElementById('rows').textContent);
+const $ = id => document.getElementById(id);
+const esc = s => s.replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+function run() {
+  const words = $('q').value.toLowerCase().match(/[\\p{L}\\p{N}]+/gu) || [];
+  const kind = $('kind').value, theme = $('theme').value;
+  const since = $('since').value, until = $('until').value;
+  const res = words.map(w => new RegExp('(^|[^\\\\p{L}\\\\p{N}])(' + w + ')', 'iu'));
+  const hits = words.length ? rows.filter(r => res.every(re => re.test(r.text))
+    && (!kind || r.kind === kind) && (!theme || r.themes.includes(theme))
+    && (!since || (r.date && r.date >= since)) && (!until || (r.date && r.date <= until))) : [];
+  $('count').textContent = words.length ? hits.length + ' paragraph(s)' : '';
+  const list = $('hits');
+  list.replaceChildren();
+  for (const r of hits.slice(0, 200)) {
+    let text = esc(r.text);
+    for (const w of words) text = text.replace(new RegExp(
+      '(^|[^\\\\p{L}\\\\p{N}])(' + w + '[\\\\p{L}\\\\p{N}]*)', 'giu'), '$1<mark>$2</mark>');
+    const li = document.createElement('li'), a = document.createElement('a');
+    const meta = document.createElement('span'), div = document.createElement('div');
+    li.className = 'hit';
+    a.href = r.href;
+    a.textContent = r.doc + ' para ' + r.para;
+    meta.className = 'meta';
+    meta.textContent = r.kind + ' ' + r.date;
+    div.innerHTML = text;  // escaped above; only the marks are markup
+    li.append(a, ' ', meta, div);
+    list.append(li);
+  }
+}
+for (const id of ['q', 'kind', 'theme', 'since', 'until']) {
+  $(id).addEventListener('input', run);
+  $(id).addEventListener('change', run);
+}
+const given = new URLSearchParams(location.search).get('q');
+if (given) { $('q').value = given; }
+run();
+"""
 
 
 def describe_as(graph: Graph, fmt: str) -> str:
@@ -334,7 +499,8 @@ def write_site(dump: Path, folder: Path) -> int:
                 count += 1
         write_atomic(folder / "index.html", site.index())
         write_atomic(folder / "timeline.html", site.timeline())
-        count += 2
+        write_atomic(folder / "search.html", site.search())
+        count += 3
     finally:
         site.close()
     return count
