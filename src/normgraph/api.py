@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
+    from .store.shards import write_shards
     from .store.terms import Result, StoreError, Term
     from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
@@ -118,6 +119,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "get_query": ("store.catalogue", "get_query"),
     "run_query": ("store.catalogue", "run"),
     "export_all": ("store.release", "export_all"),
+    "write_shards": ("store.shards", "write_shards"),
     "diff": ("store.release", "diff"),
     "render_diff": ("store.release", "render_diff"),
     "DUMP_HEADER": ("pipeline.build", "DUMP_HEADER"),
@@ -217,6 +219,7 @@ __all__ = [
     "validate_file",
     "validate_graph",
     "write_atomic",
+    "write_shards",
 ]
 
 
