@@ -1,0 +1,66 @@
+"""The build makes the local query store and its link index from the Turtle it streams, so the
+first query after a build loads nothing; a dump changed by other means is still detected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from normgraph import api
+
+
+def _rows(store: api.LocalStore, name: str, params: dict[str, str]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in api.run_query(store, name, params).rows)
+
+
+@pytest.mark.parametrize("validator", ["oxigraph", "pyshacl"])
+def test_the_first_query_after_a_build_loads_nothing(project: Path, tmp_path: Path,
+                                                     validator: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(cache))
+    result = api.build(api.Paths(project), validator=validator)
+    assert result.ok and result.written
+    store = api.LocalStore(result.written)
+    assert store.indexed()  # the store and the link index are there, stamped with the dump
+    index_file = store.home / "links.json"
+    made = (store.home / "db").stat().st_mtime_ns, index_file.stat().st_mtime_ns
+    ours = _rows(store, "lineage", {"root": "80/16"})
+    assert ours and store.link_index()["links"]
+    # nothing was loaded again by the first query
+    assert ((store.home / "db").stat().st_mtime_ns, index_file.stat().st_mtime_ns) == made
+    # the same answers as a store loaded from the dump by the query path
+    fresh = api.LocalStore(result.written, cache=tmp_path / "other")
+    assert _rows(fresh, "lineage", {"root": "80/16"}) == ours
+    assert fresh.link_index()["links"] == store.link_index()["links"]
+    assert not [p for p in store.home.iterdir() if p.name.startswith(("db.", "old."))]
+
+
+def test_a_dump_changed_by_other_means_is_detected(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    result = api.build(api.Paths(project), validator="oxigraph")
+    dump = result.written
+    assert dump is not None and api.LocalStore(dump).indexed()
+    # a pull replaces the dump with one holding an extra instrument
+    extra = ("\n<https://w3id.org/normgraph/id/A/RES/99/1> a "
+             "<https://w3id.org/normgraph/ontology#Instrument> ;\n"
+             "    <http://data.europa.eu/eli/ontology#id_local> \"A/RES/99/1\" .\n")
+    dump.write_text(dump.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    store = api.LocalStore(dump)
+    assert not store.fresh()
+    symbols = {row[0] for row in store.link_index()["instruments"]}
+    assert "A/RES/99/1" in symbols and store.indexed()
+
+
+def test_a_cache_that_cannot_hold_the_store_is_a_warning(project: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache should be")
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(blocked))
+    result = api.build(api.Paths(project), validator="oxigraph")
+    assert result.ok and result.written and result.written.is_file()
+    assert any("local query store" in w for w in result.warnings)
