@@ -64,3 +64,28 @@ def test_a_cache_that_cannot_hold_the_store_is_a_warning(project: Path, tmp_path
     result = api.build(api.Paths(project), validator="oxigraph")
     assert result.ok and result.written and result.written.is_file()
     assert any("local query store" in w for w in result.warnings)
+
+
+def test_a_store_held_in_memory_answers_as_the_one_on_disk(tmp_path: Path) -> None:
+    from normgraph.store.catalogue import load_queries
+
+    dump = tmp_path / "g.ttl"
+    dump.write_bytes((Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl")
+                     .read_bytes())
+    disk = api.LocalStore(dump, cache=tmp_path / "disk")
+    held = api.LocalStore(dump, cache=tmp_path / "held", memory=True)
+    from test_answers import canon  # GROUP_CONCAT order is the engine's choice
+
+    for name, query in load_queries().items():
+        params = {p.name: p.example for p in query.params if p.example}
+        assert canon(api.run_query(held, name, params).rows) == \
+            canon(api.run_query(disk, name, params).rows), name
+    assert held.link_index()["links"] == disk.link_index()["links"]
+    assert not (tmp_path / "held" / disk.home.name / "db").exists()  # nothing loaded on disk
+    # a changed dump is loaded again
+    dump.write_text(dump.read_text(encoding="utf-8") + (
+        "\n<https://w3id.org/normgraph/id/A/RES/99/1> "
+        "<http://data.europa.eu/eli/ontology#id_local> \"A/RES/99/1\" .\n"), encoding="utf-8")
+    found = held.select("SELECT ?s WHERE { ?s <http://data.europa.eu/eli/ontology#id_local> "
+                        "\"A/RES/99/1\" }")
+    assert found.column("s") == ["https://w3id.org/normgraph/id/A/RES/99/1"]
