@@ -4,6 +4,7 @@ first query after a build loads nothing; a dump changed by other means is still 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,22 @@ def test_a_store_held_in_memory_answers_as_the_one_on_disk(tmp_path: Path) -> No
     found = held.select("SELECT ?s WHERE { ?s <http://data.europa.eu/eli/ontology#id_local> "
                         "\"A/RES/99/1\" }")
     assert found.column("s") == ["https://w3id.org/normgraph/id/A/RES/99/1"]
+
+
+def test_a_staging_folder_left_by_a_dead_process_is_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dump = tmp_path / "g.ttl"
+    dump.write_bytes((Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl")
+                     .read_bytes())
+    store = api.LocalStore(dump, cache=tmp_path / "cache")
+    store.home.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = store.home / f"db.{dead}.abc"
+    (left / "db").mkdir(parents=True)
+    mine = store.home / f"db.{os.getpid()}.xyz"  # a live process's: kept
+    mine.mkdir()
+    assert store.indexed() is False and store.link_index()["links"]
+    assert not left.exists() and mine.exists()

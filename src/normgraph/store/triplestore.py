@@ -109,7 +109,17 @@ class LocalStore:
         """An empty store in a staging folder beside this one, to be filled by the caller and
         swapped in by :meth:`StagedStore.commit` (or thrown away by ``discard``)."""
         self.home.mkdir(parents=True, exist_ok=True)
-        return StagedStore(self, Path(tempfile.mkdtemp(prefix="db.", dir=self.home)))
+        self._sweep()
+        folder = tempfile.mkdtemp(prefix=f"db.{os.getpid()}.", dir=self.home)
+        return StagedStore(self, Path(folder))
+
+    def _sweep(self) -> None:
+        """Remove staging folders left by processes that died while making a store (a build
+        stopped by a kill): each names its maker's process id."""
+        for folder in self.home.glob("db.*.*"):
+            pid = folder.name.split(".")[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _rebuild(self) -> None:
         import pyoxigraph as ox
@@ -263,6 +273,16 @@ def _write_link_index(select: Callable[[str], Result], folder: Path,
 #: Other indexes over the same graph join here.
 BESIDE: list[Callable[[Callable[[str], Result], Path, dict[str, Any]], None]] = [
     _write_link_index]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def _write_json(path: Path, data: Any) -> None:
