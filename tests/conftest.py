@@ -10,6 +10,21 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SOURCES = ROOT / "data" / "sources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _query_cache(tmp_path_factory):
+    """Local query stores (made by every build that writes a dump, and by queries) go to a
+    folder of this test session, never to the user's cache."""
+    import os
+
+    old = os.environ.get("NORMGRAPH_CACHE")
+    os.environ["NORMGRAPH_CACHE"] = str(tmp_path_factory.mktemp("query-cache"))
+    yield
+    if old is None:
+        os.environ.pop("NORMGRAPH_CACHE", None)
+    else:
+        os.environ["NORMGRAPH_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

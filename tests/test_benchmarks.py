@@ -75,3 +75,13 @@ def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
     assert "40 documents: lineage ours / pyoxigraph = " in out
     assert "rdflib / ours = " in out
     assert "shipped data: `normgraph lineage 80/16`" in out
+    # every catalogue query on our store beside plain pyoxigraph, with their ratio
+    for name in api.load_queries():
+        row = next(line for line in out.splitlines() if line.startswith(f"| `{name}` |"))
+        ours, plain, ratio = (c.strip() for c in row.split("|")[2:5])
+        assert float(ours) >= 0 and float(plain) >= 0 and ratio.endswith("x")
+    assert "40 documents: " in out and " queries within 1.5x; over: " in out
+    # the first answer after the build, timed as a new process
+    first = next(line for line in out.splitlines() if line.startswith("| 40 | ")
+                 and line.count("|") == 7)
+    assert float(first.split("|")[3]) > 0

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
     from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search, search_index
+    from .store.shards import write_shards
     from .store.terms import Result, StoreError, Term, python_value
     from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
 
@@ -129,6 +130,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SearchFilters": ("store.search", "SearchFilters"),
     "search": ("store.search", "search"),
     "search_index": ("store.search", "search_index"),
+    "write_shards": ("store.shards", "write_shards"),
     "diff": ("store.release", "diff"),
     "render_diff": ("store.release", "render_diff"),
     "DUMP_HEADER": ("pipeline.build", "DUMP_HEADER"),
@@ -243,6 +245,7 @@ __all__ = [
     "validate_file",
     "validate_graph",
     "write_atomic",
+    "write_shards",
 ]
 
 

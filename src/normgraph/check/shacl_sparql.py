@@ -211,9 +211,11 @@ class TurtleLoader:
 
     Up to :data:`DISK_FROM` triples (``size``, when known) the store is in memory and each
     piece is loaded in a transaction, which is fastest; above it, the pieces stream into one
-    ``bulk_load`` of a store in a temporary directory, removed by :meth:`close`."""
+    ``bulk_load`` of a store in a temporary directory, removed by :meth:`close`. Given a
+    ``store``, the pieces are bulk-loaded into it (its owner keeps it; :meth:`end` waits for
+    the load without validating)."""
 
-    def __init__(self, prefixes: str = "", size: int = 0) -> None:
+    def __init__(self, prefixes: str = "", size: int = 0, store: Any = None) -> None:
         import queue
         import tempfile
         import threading
@@ -222,7 +224,9 @@ class TurtleLoader:
 
         self._ox = ox
         self._tmp = None
-        if size >= DISK_FROM:
+        if store is not None:  # a store the caller owns (the build's local query store)
+            self.store = store
+        elif size >= DISK_FROM:
             self._tmp = tempfile.TemporaryDirectory(prefix="normgraph-validate-")
             self.store = ox.Store(self._tmp.name)
         else:
@@ -230,7 +234,7 @@ class TurtleLoader:
         self.prefixes = prefixes.encode("utf-8")
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
-        target = self._load if self._tmp is None else self._bulk_load
+        target = self._load if self._tmp is None and store is None else self._bulk_load
         self._thread = threading.Thread(target=target, name="normgraph-load", daemon=True)
         self._thread.start()
 
@@ -272,10 +276,14 @@ class TurtleLoader:
             self._tmp.cleanup()
             self._tmp = None
 
-    def finish(self, shapes: Graph | None = None) -> Report:
+    def end(self) -> None:
+        """Wait until every piece is loaded; raise what the loading met."""
         self._stop()
         if self._error is not None:
             raise self._error
+
+    def finish(self, shapes: Graph | None = None) -> Report:
+        self.end()
         return _run(self.store, shapes)
 
 

@@ -150,11 +150,16 @@ def export(
     dump: Path | None = DumpOption,
     everything: bool = typer.Option(False, "--all", help="Write a release into the folder -o: "
                                     "Turtle, N-Triples, JSON-LD, TriG and SHA256SUMS."),
+    shards: int = typer.Option(0, "--shards", help="Write N N-Triples files into the folder "
+                               "-o, for a store's parallel bulk loader (see the README)."),
 ) -> None:
     """Export the graph in another serialisation (deterministic output)."""
     from ..api import DUMP_FORMATS as FORMATS
     from ..api import IRIError, serialize, write_atomic
 
+    if shards:
+        _shards(dump, output, shards)
+        return
     if everything:
         from .publish import release
 
@@ -176,6 +181,20 @@ def export(
         typer.echo(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _shards(dump: Path | None, output: Path | None, count: int) -> None:
+    from ..api import StoreError, default_dump, write_shards
+
+    if output is None:
+        fail("--shards needs -o FOLDER", 2)
+    try:
+        paths = write_shards(dump or default_dump(), output, count)
+    except StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{output}: cannot be written ({exc.strerror or exc})")
+    typer.echo(f"wrote {len(paths)} N-Triples shards into {output}")
 
 
 @app.command()

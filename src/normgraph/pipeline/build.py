@@ -17,6 +17,7 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 
 from ..check.validate import Report, validate_graph
+from ..config import cache_dir
 from ..extract.records import extract
 from ..graph.builder import GraphInput, assemble, to_dataset
 from ..graph.dump import (
@@ -32,6 +33,8 @@ from ..model import Document, Extraction
 from ..read.catalog import CatalogEntry, load_catalog
 from ..read.readers import ReadError, read_bytes, read_file, shown
 from ..resources import Paths
+from ..store.terms import StoreError
+from ..store.triplestore import LocalStore, StagedStore
 
 __all__ = ["FileError", "BuildResult", "read_document", "read_documents", "ingest", "build",
            "extraction_json", "DUMP_HEADER"]
@@ -251,9 +254,11 @@ def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None
 
 def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
           files: list[Path] | None = None, out: Path | None = None,
-          validator: str = "auto", progress: Any = None) -> BuildResult:
+          validator: str = "auto", progress: Any = None, store: bool = True) -> BuildResult:
     """The whole pass: read the sources, extract, build the graph, validate, and (when it
     conforms, and with ``strict`` has no warnings or errors either) write the dump atomically.
+    With ``store``, a written dump comes with its local query store and link index (see
+    :class:`normgraph.store.triplestore.LocalStore`), so the first query needs no load.
 
     ``validator``: "pyshacl", "oxigraph" (the shapes compiled to SPARQL) or "auto" (pySHACL up
     to :data:`PYSHACL_LIMIT` triples). ``progress(stage, advance, total)`` is told how far
@@ -317,10 +322,14 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
             progress("write", 0, None)
             write_atomic(target, to_turtle(triples, header=DUMP_HEADER))
             result.written = target
+            lap("write")
+            if store:  # a small graph: the store is loaded from the dump just written
+                _make_store(target, None, None, warnings)
     elif engine == "oxigraph":
         # the dump is written to a temporary file while Oxigraph loads the same text on another
-        # thread; validation then runs on Oxigraph, and the file is moved into place only if
-        # the graph conforms
+        # thread, and (with ``store``) a second thread bulk-loads it into the new local query
+        # store; validation then runs on Oxigraph, the file is moved into place only if the
+        # graph conforms, and the store is swapped in with it
         from ..check.shacl_sparql import TurtleLoader
 
         # the validator's scratch stores that killed builds left (their store lock died with
@@ -328,27 +337,67 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
         sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
         head = prefix_lines()
         loader = TurtleLoader(head, size=len(triples))
+        staged = _stage_store(target, warnings) if store and write else None
+        keeper = TurtleLoader(head, store=staged.store) if staged else None
         with (AtomicFile(target) if write else nullcontext(None)) as sink:
             try:
                 if sink:
                     sink.write(DUMP_HEADER + head + "\n")
                 for chunk in turtle_chunks(triples):
                     loader.feed(chunk)
+                    if keeper:
+                        keeper.feed(chunk)
                     if sink:
                         sink.write(chunk)
                 lap("write")
                 result.report = loader.finish()
+                lap("validate")
+                if sink and may_write():
+                    sink.commit()
+                    result.written = target
+                    # the link index is made from the in-memory validation store: faster
+                    # than the on-disk one, and it holds the same graph
+                    if staged:
+                        _make_store(target, staged, keeper, warnings, source=loader.store)
             finally:
                 loader.close()
-            lap("validate")
-            if sink and may_write():
-                sink.commit()
-                result.written = target
+                if keeper:
+                    keeper.close()
+                if staged:
+                    staged.discard()
     else:
         raise ValueError(f"unknown validator {validator!r}")
-    timings["write"] = round(timings.get("write", 0.0) + time.perf_counter() - clock, 3)
+    lap("store")
     result.timings = timings
     return result
+
+
+def _stage_store(dump: Path, warnings: list[str]) -> StagedStore | None:
+    """A new local query store for ``dump``, to be filled while the dump is written; None
+    (and a warning) if the cache cannot hold one: the first query will make it then."""
+    try:
+        return LocalStore(dump).stage()
+    except OSError as exc:
+        warnings.append(f"{cache_dir()}: the local query store cannot be made here "
+                        f"({exc.strerror or exc}); the first query will make it")
+        return None
+
+
+def _make_store(dump: Path, staged: StagedStore | None, keeper: Any, warnings: list[str],
+                source: Any = None) -> None:
+    """Put the local query store for the dump just written in place with its link index:
+    the ``staged`` store once ``keeper`` has loaded it, or else one loaded from the dump.
+    A failure is a warning (the dump is written; the first query will make the store)."""
+    try:
+        if staged is not None and keeper is not None:
+            keeper.end()
+            staged.commit(source=source)
+        else:
+            LocalStore(dump).link_index()  # loads the store first, then makes the index
+    except (OSError, StoreError, SyntaxError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.append(f"{cache_dir()}: the local query store was not made ({first}); "
+                        f"the first query will make it")
 
 
 def extraction_json(e: Extraction) -> dict[str, Any]:

@@ -23,6 +23,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,10 @@ __all__ = [
     "Result",
     "StoreError",
     "LocalStore",
+    "StagedStore",
+    "select_on",
+    "link_index_of",
+    "BESIDE",
     "RemoteStore",
     "open_store",
     "push",
@@ -68,14 +74,27 @@ def _datatype(term: Any) -> str | None:
 
 
 class LocalStore:
-    """The dump loaded into an on-disk Oxigraph store, reused while the dump is unchanged."""
+    """The dump loaded into an on-disk Oxigraph store, reused while the dump is unchanged.
 
-    def __init__(self, dump: Path, cache: Path | None = None) -> None:
+    The store is made by ``normgraph build`` from the Turtle it streams (see
+    :meth:`stage`), or, for a dump that changed by other means (a release, a pull), from the
+    dump on its first query. Either way it is made in a staging folder and swapped in whole,
+    with what is built beside it (:data:`BESIDE`), under a lock."""
+
+    def __init__(self, dump: Path, cache: Path | None = None, memory: bool = False) -> None:
         self.dump = Path(dump).resolve()
+        #: hold the graph in an in-memory Oxigraph store, loaded from the dump when first
+        #: queried: for a process that asks many questions (a site, a notebook). RocksDB
+        #: lookups make SPARQL on the on-disk store 1.5-3x slower than in memory, but the
+        #: load costs more than any one query (0.8 s at 1,000 documents, 9.5 s at 10,000),
+        #: so one-shot commands use the on-disk store
+        self.memory = memory
+        self._loaded: dict[str, Any] | None = None  # the fingerprint held in memory
         key = hashlib.sha1(str(self.dump).encode()).hexdigest()[:16]
         self.home = (cache or cache_dir()) / f"store-{key}"
         self._store: Any = None
         self._index: dict[str, Any] | None = None
+        self._locks = 0  # how deep this object holds the folder's lock
 
     def _fingerprint(self) -> dict[str, Any]:
         try:
@@ -92,41 +111,60 @@ class LocalStore:
         """Whether the store on disk matches the dump."""
         return self._stamp() == self._fingerprint() and (self.home / "db").is_dir()
 
+    def stage(self) -> StagedStore:
+        """An empty store in a staging folder beside this one, to be filled by the caller and
+        swapped in by :meth:`StagedStore.commit` (or thrown away by ``discard``)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._sweep()
+        folder = tempfile.mkdtemp(prefix=f"db.{os.getpid()}.", dir=self.home)
+        return StagedStore(self, Path(folder))
+
+    def _sweep(self) -> None:
+        """Remove staging folders and old stores left by processes that died while making or
+        swapping a store (a build stopped by a kill): each names its maker's process id."""
+        for folder in [*self.home.glob("db.*.*"), *self.home.glob("old.*")]:
+            pid = folder.name.split(".")[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
     def _rebuild(self) -> None:
         import pyoxigraph as ox
 
+        # held throughout, so that a second process waits for this one's store, then uses it
+        with self._lock():
+            if self.fresh():  # another process rebuilt it while we waited
+                return
+            staged = self.stage()
+            try:
+                fingerprint = self._fingerprint()
+                try:
+                    staged.store.bulk_load(path=str(self.dump), format=ox.RdfFormat.TURTLE)
+                except (SyntaxError, ValueError, OSError) as exc:
+                    raise StoreError(f"{self.dump}: cannot be loaded ({_first(exc)})") \
+                        from None
+                staged.commit(fingerprint=fingerprint)
+            finally:
+                staged.discard()
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """An exclusive lock on this store's folder, between processes (re-entrant within
+        one: a second flock on a new descriptor would wait for the first)."""
+        if self._locks:
+            self._locks += 1
+            try:
+                yield
+            finally:
+                self._locks -= 1
+            return
         self.home.mkdir(parents=True, exist_ok=True)
         with open(self.home / "lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if self.fresh():  # another process rebuilt it while we waited
-                return
-            fingerprint = self._fingerprint()
-            # what a rebuild killed half-way left (no other rebuild runs: we hold the lock)
-            for stale in [*self.home.glob("db.*"), *self.home.glob("old.*")]:
-                shutil.rmtree(stale, ignore_errors=True)
-            tmp = Path(tempfile.mkdtemp(prefix="db.", dir=self.home))
+            self._locks = 1
             try:
-                store = ox.Store(str(tmp / "db"))
-                try:
-                    store.bulk_load(path=str(self.dump), format=ox.RdfFormat.TURTLE)
-                except (SyntaxError, ValueError, OSError) as exc:
-                    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    raise StoreError(f"{self.dump}: cannot be loaded ({first})") from None
-                store.flush()
-                del store
-                old = self.home / "db"
-                trash = self.home / f"old.{os.getpid()}"
-                if old.exists():
-                    os.replace(old, trash)
-                os.replace(tmp / "db", old)
-                shutil.rmtree(trash, ignore_errors=True)
-                (self.home / "links.json").unlink(missing_ok=True)  # made from the old dump
-                (self.home / "search.sqlite").unlink(missing_ok=True)
-                stamp = self.home / "stamp.json.tmp"
-                stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
-                os.replace(stamp, self.home / "stamp.json")
+                yield
             finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                self._locks = 0
 
     def indexed(self) -> bool:
         """Whether the store and its link index are ready (no rebuild on the next call)."""
@@ -134,33 +172,38 @@ class LocalStore:
 
     def link_index(self) -> dict[str, Any]:
         """The citation network as plain lists (``instruments``: symbol, type, date, title;
-        ``links``: the columns of the canned ``links`` query), derived from the store by the
-        ``instruments`` and ``links`` queries on first use and kept beside it until the dump
-        changes. ``normgraph lineage`` walks it instead of running a transitive query: on a
-        large corpus that query touches most of the graph."""
+        ``links``: the columns of the canned ``links`` query), made beside the store when the
+        store is made (see :data:`BESIDE`) and kept until the dump changes. ``normgraph
+        lineage`` walks it instead of running a transitive query: on a large corpus that query
+        touches most of the graph."""
         path = self.home / "links.json"
         fingerprint = self._fingerprint()
         if self._index is not None and self._index["fingerprint"] == fingerprint:
             return self._index
         index = _read_json(path)
-        if index is not None and index.get("fingerprint") == fingerprint:
-            self._index = index
-            return index
-        index = {"fingerprint": fingerprint}
-        for name, columns in (("instruments", ("symbol", "type", "date", "title")),
-                              ("links", LINK_COLUMNS)):
-            # select() opens the store, rebuilding it first if the dump changed
-            rows = self.select(get_query(name).text).rows
-            index[name] = [[r.get(c) for c in columns] for r in rows]
-        tmp = self.home / f"links.json.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                       encoding="utf-8")
-        os.replace(tmp, path)
+        if self.memory and (index is None or index.get("fingerprint") != fingerprint):
+            self.home.mkdir(parents=True, exist_ok=True)
+            index = {"fingerprint": fingerprint, **link_index_of(lambda q: self.select(q))}
+            _write_json(path, index)
+        if index is None or index.get("fingerprint") != fingerprint:
+            self._close()
+            self._rebuild()  # the store, and the index beside it, from the current dump
+            index = _read_json(path)
+            if index is None or index.get("fingerprint") != fingerprint:
+                # the store was fresh but its index is missing (an older normgraph made it)
+                index = {"fingerprint": fingerprint, **link_index_of(
+                    lambda text: self.select(text))}
+                _write_json(path, index)
         self._index = index
         return index
 
+    def _close(self) -> None:
+        self._store = None
+
     def store(self) -> Any:
         """The open pyoxigraph store, rebuilt first when the dump changed."""
+        if self.memory:
+            return self._in_memory()
         if self._store is None:
             import pyoxigraph as ox
 
@@ -172,30 +215,136 @@ class LocalStore:
                 raise StoreError(f"{self.home}: cannot open the local store ({exc})") from None
         return self._store
 
-    def select(self, query: str, params: dict[str, Term] | None = None) -> Result:
+    def _in_memory(self) -> Any:
+        """The dump in an in-memory store, loaded again when the dump changed."""
+        import pyoxigraph as ox
 
-        try:
-            text = bind_values(query, params or {})
-        except ValueError as exc:
-            raise StoreError(str(exc)) from None
-        try:
-            solutions = self.store().query(text)
-        except SyntaxError as exc:
-            raise StoreError(f"the query is not valid SPARQL: {_first(exc)}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise StoreError(f"the query failed: {_first(exc)}") from None
-        if isinstance(solutions, bool) or type(solutions).__name__ == "QueryBoolean":
-            return Result(["ask"], [{"ask": "true" if solutions else "false"}])
-        if not hasattr(solutions, "variables"):
-            rows = [{"subject": _value(t.subject), "predicate": _value(t.predicate),
-                     "object": _value(t.object)} for t in solutions]
-            return Result(["subject", "predicate", "object"], rows)
-        columns = [v.value for v in solutions.variables]
-        rows, types = [], []
-        for s in solutions:
-            rows.append({c: _value(s[c]) for c in columns})
-            types.append({c: _datatype(s[c]) for c in columns})
-        return Result(columns, rows, types)
+        fingerprint = self._fingerprint()
+        if self._store is None or self._loaded != fingerprint:
+            store = ox.Store()
+            try:
+                store.bulk_load(path=str(self.dump), format=ox.RdfFormat.TURTLE)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise StoreError(f"{self.dump}: cannot be loaded ({_first(exc)})") from None
+            self._store, self._loaded = store, fingerprint
+        return self._store
+
+    def select(self, query: str, params: dict[str, Term] | None = None) -> Result:
+        """Run ``query`` (parameters bound as a ``VALUES`` block) on the local store."""
+        return select_on(self.store(), query, params)
+
+
+def select_on(store: Any, query: str, params: dict[str, Term] | None = None) -> Result:
+    """Run ``query`` on an open pyoxigraph store: rows of plain strings, one-line errors."""
+    try:
+        text = bind_values(query, params or {})
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    try:
+        solutions = store.query(text)
+    except SyntaxError as exc:
+        raise StoreError(f"the query is not valid SPARQL: {_first(exc)}") from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise StoreError(f"the query failed: {_first(exc)}") from None
+    if isinstance(solutions, bool) or type(solutions).__name__ == "QueryBoolean":
+        return Result(["ask"], [{"ask": "true" if solutions else "false"}])
+    if not hasattr(solutions, "variables"):
+        rows = [{"subject": _value(t.subject), "predicate": _value(t.predicate),
+                 "object": _value(t.object)} for t in solutions]
+        return Result(["subject", "predicate", "object"], rows)
+    columns = [v.value for v in solutions.variables]
+    rows, types = [], []
+    for s in solutions:
+        rows.append({c: _value(s[c]) for c in columns})
+        types.append({c: _datatype(s[c]) for c in columns})
+    return Result(columns, rows, types)
+
+
+def link_index_of(select: Callable[[str], Result]) -> dict[str, Any]:
+    """The link index (see :meth:`LocalStore.link_index`) from any store that answers the
+    canned ``instruments`` and ``links`` queries."""
+    index: dict[str, Any] = {}
+    for name, columns in (("instruments", ("symbol", "type", "date", "title")),
+                          ("links", LINK_COLUMNS)):
+        rows = select(get_query(name).text).rows
+        index[name] = [[r.get(c) for c in columns] for r in rows]
+    return index
+
+
+def _write_link_index(select: Callable[[str], Result], folder: Path,
+                      fingerprint: dict[str, Any]) -> None:
+    _write_json(folder / "links.json", {"fingerprint": fingerprint, **link_index_of(select)})
+
+
+#: What is built beside the local store, from it, each time the store is made: functions
+#: ``(select, folder, fingerprint)`` that write their files into ``folder`` (the staging
+#: folder, moved into place with the store). ``select(query)`` answers on the new graph.
+#: Other indexes over the same graph join here.
+BESIDE: list[Callable[[Callable[[str], Result], Path, dict[str, Any]], None]] = [
+    _write_link_index]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class StagedStore:
+    """A new local store in a staging folder: :attr:`store` is open for writing; :meth:`commit`
+    makes what is built beside it and swaps both in for the old ones."""
+
+    def __init__(self, local: LocalStore, folder: Path) -> None:
+        import pyoxigraph as ox
+
+        self.local = local
+        self.folder = folder
+        self.path = folder / "db"
+        self.store: Any = ox.Store(str(self.path))
+
+    def commit(self, source: Any = None, fingerprint: dict[str, Any] | None = None) -> None:
+        """Make what is built beside the store (:data:`BESIDE`; from ``source``, an open
+        pyoxigraph store holding the same graph, when a faster one is at hand), then move the
+        store and those files into place and stamp them with the dump's fingerprint (taken
+        now unless given: call this once the dump is in place)."""
+        fingerprint = fingerprint or self.local._fingerprint()
+        self.store.flush()
+        on = source if source is not None else self.store
+        for make in BESIDE:
+            make(lambda text: select_on(on, text), self.folder, fingerprint)
+        self.store = None  # closes the database before it moves
+        home = self.local.home
+        with self.local._lock():
+            old = home / "db"
+            trash = home / f"old.{os.getpid()}"
+            if old.exists():
+                os.replace(old, trash)
+            os.replace(self.path, old)
+            for made in self.folder.iterdir():
+                os.replace(made, home / made.name)
+            # an index made from the old graph that BESIDE does not remake
+            (home / "search.sqlite").unlink(missing_ok=True)
+            shutil.rmtree(trash, ignore_errors=True)
+            stamp = home / "stamp.json.tmp"
+            stamp.write_text(json.dumps(fingerprint), encoding="utf-8")
+            os.replace(stamp, home / "stamp.json")
+        self.local._close()
+
+    def discard(self) -> None:
+        """Remove the staging folder (idempotent; after :meth:`commit` nothing is left)."""
+        self.store = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # -- a remote endpoint ------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""The build makes the local query store and its link index from the Turtle it streams, so the
+first query after a build loads nothing; a dump changed by other means is still detected."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from normgraph import api
+
+
+def _rows(store: api.LocalStore, name: str, params: dict[str, str]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in api.run_query(store, name, params).rows)
+
+
+@pytest.mark.parametrize("validator", ["oxigraph", "pyshacl"])
+def test_the_first_query_after_a_build_loads_nothing(project: Path, tmp_path: Path,
+                                                     validator: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(cache))
+    result = api.build(api.Paths(project), validator=validator)
+    assert result.ok and result.written
+    store = api.LocalStore(result.written)
+    assert store.indexed()  # the store and the link index are there, stamped with the dump
+    index_file = store.home / "links.json"
+    made = (store.home / "db").stat().st_mtime_ns, index_file.stat().st_mtime_ns
+    ours = _rows(store, "lineage", {"root": "80/16"})
+    assert ours and store.link_index()["links"]
+    # nothing was loaded again by the first query
+    assert ((store.home / "db").stat().st_mtime_ns, index_file.stat().st_mtime_ns) == made
+    # the same answers as a store loaded from the dump by the query path
+    fresh = api.LocalStore(result.written, cache=tmp_path / "other")
+    assert _rows(fresh, "lineage", {"root": "80/16"}) == ours
+    assert fresh.link_index()["links"] == store.link_index()["links"]
+    assert not [p for p in store.home.iterdir() if p.name.startswith(("db.", "old."))]
+
+
+def test_a_dump_changed_by_other_means_is_detected(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    result = api.build(api.Paths(project), validator="oxigraph")
+    dump = result.written
+    assert dump is not None and api.LocalStore(dump).indexed()
+    # a pull replaces the dump with one holding an extra instrument
+    extra = ("\n<https://w3id.org/normgraph/id/A/RES/99/1> a "
+             "<https://w3id.org/normgraph/ontology#Instrument> ;\n"
+             "    <http://data.europa.eu/eli/ontology#id_local> \"A/RES/99/1\" .\n")
+    dump.write_text(dump.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    store = api.LocalStore(dump)
+    assert not store.fresh()
+    symbols = {row[0] for row in store.link_index()["instruments"]}
+    assert "A/RES/99/1" in symbols and store.indexed()
+
+
+def test_a_cache_that_cannot_hold_the_store_is_a_warning(project: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache should be")
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(blocked))
+    result = api.build(api.Paths(project), validator="oxigraph")
+    assert result.ok and result.written and result.written.is_file()
+    assert any("local query store" in w for w in result.warnings)
+
+
+def test_a_store_held_in_memory_answers_as_the_one_on_disk(tmp_path: Path) -> None:
+    from normgraph.store.catalogue import load_queries
+
+    dump = tmp_path / "g.ttl"
+    dump.write_bytes((Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl")
+                     .read_bytes())
+    disk = api.LocalStore(dump, cache=tmp_path / "disk")
+    held = api.LocalStore(dump, cache=tmp_path / "held", memory=True)
+    from test_answers import canon  # GROUP_CONCAT order is the engine's choice
+
+    for name, query in load_queries().items():
+        params = {p.name: p.example for p in query.params if p.example}
+        assert canon(api.run_query(held, name, params).rows) == \
+            canon(api.run_query(disk, name, params).rows), name
+    assert held.link_index()["links"] == disk.link_index()["links"]
+    assert not (tmp_path / "held" / disk.home.name / "db").exists()  # nothing loaded on disk
+    # a changed dump is loaded again
+    dump.write_text(dump.read_text(encoding="utf-8") + (
+        "\n<https://w3id.org/normgraph/id/A/RES/99/1> "
+        "<http://data.europa.eu/eli/ontology#id_local> \"A/RES/99/1\" .\n"), encoding="utf-8")
+    found = held.select("SELECT ?s WHERE { ?s <http://data.europa.eu/eli/ontology#id_local> "
+                        "\"A/RES/99/1\" }")
+    assert found.column("s") == ["https://w3id.org/normgraph/id/A/RES/99/1"]
+
+
+def test_a_staging_folder_left_by_a_dead_process_is_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dump = tmp_path / "g.ttl"
+    dump.write_bytes((Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl")
+                     .read_bytes())
+    store = api.LocalStore(dump, cache=tmp_path / "cache")
+    store.home.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = store.home / f"db.{dead}.abc"
+    (left / "db").mkdir(parents=True)
+    mine = store.home / f"db.{os.getpid()}.xyz"  # a live process's: kept
+    mine.mkdir()
+    assert store.indexed() is False and store.link_index()["links"]
+    assert not left.exists() and mine.exists()
