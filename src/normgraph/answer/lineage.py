@@ -256,7 +256,7 @@ def _tree(lin: Lineage) -> str:
 def _rows(lin: Lineage) -> tuple[list[str], list[dict[str, object]]]:
     """One row per (from, relation, to), its paragraphs joined in the order they came."""
     cols = ["from", "relation", "to", "paragraphs", "to_type", "to_date", "to_title"]
-    rows = []
+    rows: list[dict[str, object]] = []
     for (source, relation, target), paras in _by_link(lin).items():
         t = lin.instruments.get(target, Instrument(target))
         rows.append({"from": source, "relation": relation, "to": target,
