@@ -482,8 +482,11 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             unresolved.extend(sink)
             if p.number[2:] not in called:
                 references.extend(refs)
-    if own and any(own == m.symbol.symbol for p in paragraphs for m in scan(p.text)
-                   if p.kind not in ("title",)):
+    # a footnote naming the document itself says how it is recorded ("Decision 77/512 ...
+    # becomes decision 77/512 A"): an editorial note, not a citation worth a warning; so is
+    # one printed inline, as the iGov records print theirs ("(Footnote: ...)")
+    if own and any(_names_itself(p, own) for p in paragraphs
+                   if p.kind not in ("title", "footnote")):
         warnings.append(f"the document cites its own symbol {own}; that mention is ignored")
 
     # one reference per (symbol, relation, paragraph); the first mention keeps its quote
@@ -512,6 +515,41 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
     if reference is not None:
         _tag(extraction, reference)
     return extraction
+
+
+
+_INLINE_FOOTNOTE = re.compile(r"\(\s*footnote:", re.I)
+
+
+def _inline_footnotes(text: str) -> list[tuple[int, int]]:
+    """The spans of inline footnotes, "(Footnote: ... (A/77/49) ...)", nested brackets
+    counted: one pass over the text (a footnote's span is skipped once found)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while m := _INLINE_FOOTNOTE.search(text, pos):
+        depth, end = 0, len(text)
+        for i in range(m.start(), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            if depth == 0:
+                end = i + 1
+                break
+        spans.append((m.start(), end))
+        pos = end
+    return spans
+
+
+def _names_itself(p: Paragraph, own: str) -> bool:
+    """Whether the paragraph cites the document's own symbol outside an inline footnote."""
+    mentions = [m.start for m in scan(p.text) if m.symbol.symbol == own]
+    if not mentions:
+        return False
+    spans = _inline_footnotes(p.text)
+    starts = [s for s, _ in spans]
+    for at in mentions:
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0 or spans[k][1] <= at:
+            return True
+    return False
 
 
 def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
