@@ -71,8 +71,9 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
+    from .store.sparql_form import SparqlForm, form_of, is_update
     from .store.terms import Result, StoreError, Term
-    from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
+    from .store.triplestore import LocalStore, RemoteStore, open_store, push
 
 #: public name -> (module under normgraph, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -112,7 +113,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "RemoteStore": ("store.triplestore", "RemoteStore"),
     "open_store": ("store.triplestore", "open_store"),
     "push": ("store.triplestore", "push"),
-    "is_update": ("store.triplestore", "is_update"),
+    "is_update": ("store.sparql_form", "is_update"),
+    "form_of": ("store.sparql_form", "form_of"),
+    "SparqlForm": ("store.sparql_form", "SparqlForm"),
     "ParameterError": ("store.catalogue", "ParameterError"),
     "load_queries": ("store.catalogue", "load_queries"),
     "get_query": ("store.catalogue", "get_query"),
@@ -192,6 +195,8 @@ __all__ = [
     "instrument",
     "instrument_iri",
     "is_update",
+    "form_of",
+    "SparqlForm",
     "known_symbols",
     "lineage",
     "lineage_dot",

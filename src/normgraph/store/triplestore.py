@@ -142,7 +142,10 @@ class LocalStore:
             # select() opens the store, rebuilding it first if the dump changed
             rows = self.select(get_query(name).text).rows
             index[name] = [[r.get(c) for c in columns] for r in rows]
-        tmp = self.home / f"links.json.{os.getpid()}.tmp"
+        # a name of its own: threads of one process (the server's) may write it at once
+        fd, name = tempfile.mkstemp(prefix="links.json.", suffix=".tmp", dir=self.home)
+        os.close(fd)
+        tmp = Path(name)
         tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                        encoding="utf-8")
         os.replace(tmp, path)
@@ -186,18 +189,6 @@ class LocalStore:
 
 
 # -- a remote endpoint ------------------------------------------------------------------------
-
-_UPDATE_WORD = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
-
-
-def is_update(query: str) -> bool:
-    """Whether a SPARQL text uses an update keyword outside comments, strings and IRIs."""
-    text = re.sub(r"#[^\n]*", " ", query)
-    text = re.sub(r"(\"\"\"|\'\'\')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text,
-                  flags=re.S)
-    return _UPDATE_WORD.search(text) is not None
-
 
 class RemoteStore:
     """A SPARQL 1.1 Protocol query endpoint (e.g. Oxigraph's ``/query``)."""
