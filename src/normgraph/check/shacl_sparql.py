@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
 
@@ -508,6 +508,14 @@ def _run(store: Any, shapes: Graph | None) -> Report:
                                                   f.message)))
 
 
+def _nt(term: Any) -> str:
+    """A term in N-Triples; blank nodes too (a graph to validate may have them, unlike the
+    dump)."""
+    if isinstance(term, BNode):
+        return "_:b" + "".join(c if c.isalnum() else f"_{ord(c):x}" for c in str(term))
+    return ntriples_term(term)
+
+
 def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | None = None,
                      ontology: Graph | None = None) -> Report:
     """Validate the triples (plus the ontology's subclass axioms) on an in-memory Oxigraph."""
@@ -527,7 +535,7 @@ def validate_triples(triples: Iterable[tuple[Any, Any, Any]], shapes: Graph | No
 
     for source in (triples, ontology):
         for s, p, o in source:
-            chunk.append(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .")
+            chunk.append(f"{_nt(s)} {_nt(p)} {_nt(o)} .")
             if len(chunk) >= 200_000:
                 flush()
     flush()
