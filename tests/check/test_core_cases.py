@@ -88,9 +88,6 @@ UNSUPPORTED = {
     "a datatype without a checked lexical space": "ex:S a sh:NodeShape ; sh:targetClass ex:C "
                                                   "; sh:property [ sh:path ex:p ; "
                                                   "sh:datatype xsd:gYear ] .",
-    "sh:severity on a property shape": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
-                                       "sh:property [ sh:path ex:p ; sh:minCount 1 ; "
-                                       "sh:severity sh:Warning ] .",
 }
 
 

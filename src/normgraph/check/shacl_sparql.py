@@ -62,7 +62,7 @@ _LEXICAL_SPACES: dict[str, tuple[str, int | None, int | None]] = {
 
 _PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.pattern,
                   SH["class"], SH["in"], SH.minInclusive, SH.uniqueLang, SH["or"], SH.message,
-                  SH.name, SH.description, SH.deactivated}
+                  SH.name, SH.description, SH.deactivated, SH.severity}
 _NODE_KEYS = {RDF.type, SH.targetClass, SH.targetSubjectsOf, SH.property, SH.severity,
               SH["class"], SH["or"], SH.message, SH.sparql, SH.deactivated, RDFS.label,
               RDFS.comment, RDFS.subClassOf}
@@ -247,7 +247,7 @@ def compile_shapes(shapes: Graph, materialised: bool = False) -> list[tuple[str,
         extra = set(shapes.predicates(shape)) - _NODE_KEYS
         if extra:
             raise UnsupportedShape(f"{shape}: unsupported {sorted(map(str, extra))}")
-        severity = str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+        severity = _severity(shapes, shape)
         focus = _focus_select(shapes, shape)
         if materialised:
             focus = f"GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> {_n3(shape)} }}"
@@ -268,12 +268,16 @@ def compile_shapes(shapes: Graph, materialised: bool = False) -> list[tuple[str,
             out.append(("FOCUS " + f"SELECT ?this WHERE {{ {focus} }}" + "\n" + body, severity,
                         "", message))
         for prop in shapes.objects(shape, SH.property):
-            out.extend(_property(shapes, shape, prop, focus, severity))
+            out.extend(_property(shapes, shape, prop, focus))
     return out
 
 
-def _property(shapes: Graph, shape: Any, prop: Any, focus: str,
-              severity: str) -> list[tuple[str, str, str, str]]:
+def _severity(shapes: Graph, shape: Any) -> str:
+    """A shape's own severity (a property shape does not take its node shape's)."""
+    return str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+
+
+def _property(shapes: Graph, shape: Any, prop: Any, focus: str) -> list[tuple[str, str, str, str]]:
     """The queries of one property shape: one per constraint parameter value."""
     unknown = set(shapes.predicates(prop)) - _PROPERTY_KEYS
     if unknown:
@@ -284,6 +288,7 @@ def _property(shapes: Graph, shape: Any, prop: Any, focus: str,
     if len(paths) != 1 or not isinstance(paths[0], URIRef):
         raise UnsupportedShape(f"{shape}: only one predicate path per property shape")
     message = str(shapes.value(prop, SH.message) or "does not conform")
+    severity = _severity(shapes, prop)
     p = f"<{paths[0]}>"
     out: list[tuple[str, str, str, str]] = []
 
@@ -487,14 +492,20 @@ def _run(store: Any, shapes: Graph | None) -> Report:
     def violations(query: str) -> list[tuple[str, str | None]]:
         """(focus node, the ?path a SPARQL constraint selects, if any) of each result."""
         if query.startswith("FOCUS "):  # a SPARQL constraint, evaluated on the focus nodes
+            # SHACL pre-binds $this: each focus node is substituted into the query (SEP-0007,
+            # which Oxigraph implements), not joined with its results, so that a $this under
+            # FILTER NOT EXISTS or OPTIONAL means that node
             focus_query, body = query[len("FOCUS "):].split("\n", 1)
-            focus = {row["this"] for row in store.query(focus_query)}
-            rows = store.query(body)
-            named = {v.value for v in rows.variables}
-            return [(str(row["this"].value),
-                     _short(URIRef(row["path"].value)) if "path" in named and isinstance(
-                         row["path"], ox.NamedNode) else None)
-                    for row in rows if row["this"] in focus]
+            this = ox.Variable("this")
+            out: list[tuple[str, str | None]] = []
+            for node in [row["this"] for row in store.query(focus_query)]:
+                rows = store.query(body, substitutions={this: node})
+                named = {v.value for v in rows.variables}
+                for row in rows:
+                    path = row["path"] if "path" in named else None
+                    out.append((str(node.value), _short(URIRef(path.value))
+                                if isinstance(path, ox.NamedNode) else None))
+            return out
         return [(str(row["this"].value), None) for row in store.query(query)]
 
     queries = compile_shapes(shapes, materialised=True)
