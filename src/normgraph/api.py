@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     )
     from .answer.network import influence, shortest_chain
     from .answer.render import ROW_FORMATS, render_rows, shorten
+    from .check.sparql_form import SparqlForm, form_of, is_update
     from .check.validate import Report, validate_graph
     from .config import base
     from .extract.records import extract
@@ -71,7 +72,6 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
-    from .store.sparql_form import SparqlForm, form_of, is_update
     from .store.terms import Result, StoreError, Term
     from .store.triplestore import LocalStore, RemoteStore, open_store, push
 
@@ -113,9 +113,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "RemoteStore": ("store.triplestore", "RemoteStore"),
     "open_store": ("store.triplestore", "open_store"),
     "push": ("store.triplestore", "push"),
-    "is_update": ("store.sparql_form", "is_update"),
-    "form_of": ("store.sparql_form", "form_of"),
-    "SparqlForm": ("store.sparql_form", "SparqlForm"),
+    "is_update": ("check.sparql_form", "is_update"),
+    "form_of": ("check.sparql_form", "form_of"),
+    "SparqlForm": ("check.sparql_form", "SparqlForm"),
     "ParameterError": ("store.catalogue", "ParameterError"),
     "load_queries": ("store.catalogue", "load_queries"),
     "get_query": ("store.catalogue", "get_query"),

@@ -1,5 +1,5 @@
-"""The form of a SPARQL text (query or update, SERVICE, nesting), read from its tokens, and
-the link index written under a temporary name of its own."""
+"""The form of a SPARQL text (query or update, SERVICE, nesting) and a variable pre-bound, read
+from its tokens; and the link index written under a temporary name of its own."""
 
 from __future__ import annotations
 
@@ -86,3 +86,17 @@ def test_link_index_from_many_threads_at_once(tmp_path: Path) -> None:
         t.join()
     assert errors == []
     assert not list(home.glob("links.json*.tmp"))
+
+
+def test_prebind_puts_the_term_wherever_the_variable_is() -> None:
+    from normgraph.check.sparql_form import prebind
+
+    query = ('PREFIX ex: <urn:x:> SELECT DISTINCT $this ?path WHERE { $this ?path ?o . '
+             'FILTER NOT EXISTS { ?this ex:p "?this $this" } } # $this')
+    got = prebind(query, "this", "<urn:x:a>")
+    assert "$this" not in got.replace('"?this $this"', "").replace("# $this", "")
+    assert got.count("<urn:x:a>") == 2 and '"?this $this"' in got
+    assert got.split("WHERE")[0].split() == ["PREFIX", "ex:", "<urn:x:>", "SELECT", "DISTINCT",
+                                             "?path"]
+    assert "SELECT  *" in prebind("SELECT ?this { ?this ?p ?o }", "this", "<urn:x:a>")
+    assert prebind("SELECT ?thisOne { ?thisOne ?p ?o }", "this", "<a>").count("?thisOne") == 2

@@ -1,5 +1,6 @@
 """The form of a SPARQL text, read from its tokens: query or update, the query form, whether it
-calls ``SERVICE``, and how deeply its groups nest.
+calls ``SERVICE``, and how deeply its groups nest; and a variable pre-bound to a term, as
+SHACL binds ``$this`` in a SPARQL-based constraint.
 
 The store's own parser (Oxigraph's ``Store.query``) decides whether a text is a well-formed
 query, and it cannot run an update whatever the text says; but pyoxigraph 0.5 has no way to
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = ["QUERY_FORMS", "UPDATE_OPERATIONS", "SparqlForm", "form_of", "is_update",
-           "tokens"]
+           "prebind", "tokens"]
 
 #: the four query forms (SPARQL 1.1 Query, section 16)
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
@@ -53,11 +54,12 @@ _OPEN, _CLOSE = "{([", "})]"
 
 
 class Token(NamedTuple):
-    """One terminal: its kind (``word``, ``iri``, ``pname``, ``var``, ``string``, ``punct``...)
-    and its text."""
+    """One terminal: its kind (``word``, ``iri``, ``pname``, ``var``, ``string``, ``punct``...),
+    its text and where it starts."""
 
     kind: str
     text: str
+    start: int
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -74,24 +76,25 @@ def tokens(text: str) -> Iterator[Token]:
             while close != -1 and _escaped(text, close):
                 close = text.find(quote, close + 1)
             stop = end if close == -1 else close + 3
-            yield Token("string", text[pos:stop])
+            yield Token("string", text[pos:stop], pos)
             pos = stop
             continue
         name = _NAME.match(text, pos)
         if name:
             if text.startswith(":", name.end()):  # a prefixed name: prefix, colon, local part
                 stop = _LOCAL.match(text, name.end() + 1).end()  # type: ignore[union-attr]
-                yield Token("pname", text[pos:stop])
+                yield Token("pname", text[pos:stop], pos)
                 pos = stop
                 continue
             for part in re.finditer(r"\w+|-", name.group()):
-                yield Token("word" if part.group() != "-" else "punct", part.group())
+                yield Token("word" if part.group() != "-" else "punct", part.group(),
+                            pos + part.start())
             pos = name.end()
             continue
         m = _TOKEN.match(text, pos)
         assert m is not None and m.lastgroup is not None  # the last alternative takes any char
         if m.lastgroup not in ("space", "comment"):
-            yield Token(m.lastgroup, m.group())
+            yield Token(m.lastgroup, m.group(), pos)
         pos = m.end()
 
 
@@ -169,3 +172,39 @@ def is_update(text: str) -> bool:
     (False, True)
     """
     return form_of(text).update
+
+
+def prebind(select: str, variable: str, term: str) -> str:
+    """A SELECT query with ``variable`` (``this`` for ``?this`` and ``$this``) replaced by the
+    term (in SPARQL syntax) wherever it occurs, and left out of the projection (``SELECT *``
+    when nothing else is projected): SHACL's pre-binding as a substitution of the text, which a
+    store evaluates as fast as any query with a constant.
+
+    >>> prebind('SELECT $this ?p WHERE { $this ?p $this }', 'this', '<urn:x>')
+    'SELECT  ?p WHERE { <urn:x> ?p <urn:x> }'
+    >>> prebind('SELECT $this WHERE { FILTER NOT EXISTS { $this <urn:t> ?t } }', 'this', '<urn:x>')
+    'SELECT  * WHERE { FILTER NOT EXISTS { <urn:x> <urn:t> ?t } }'
+    """
+    pieces: list[str] = []
+    at = 0
+    projection = None  # None before SELECT, then True until the pattern starts, then False
+    projected = False
+    for token in tokens(select):
+        word = token.text.upper() if token.kind == "word" else ""
+        if projection is None and word == "SELECT":
+            projection = True
+            pieces.append(select[at:token.start + len(token.text)])
+            at = token.start + len(token.text)
+            continue
+        if projection and (word == "WHERE" or token.text == "{"):
+            projection = False
+            if not projected:
+                pieces.append(" *")
+        if token.kind == "var" and token.text[1:] == variable:
+            pieces.append(select[at:token.start])
+            pieces.append(term if not projection else "")
+            at = token.start + len(token.text)
+        elif projection and word not in ("DISTINCT", "REDUCED"):
+            projected = True
+    pieces.append(select[at:])
+    return "".join(pieces)
