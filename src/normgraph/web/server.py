@@ -218,11 +218,6 @@ class QueryPool:
         worker.stop()
         threading.Thread(target=self._add, daemon=True).start()
 
-    def pids(self) -> list[int]:
-        """The process ids of the workers (for logs and tests)."""
-        with self._guard:
-            return sorted(w.proc.pid for w in self.workers)
-
     def run(self, query: str, accept: str = "", default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None) -> tuple[Any, ...]:
         """Answer one query: ("ok", media, body, truncated), ("error", message),
