@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .answer.render import ROW_FORMATS, render_rows, shorten
     from .answer.resolve import UnknownSymbol, full_symbol
     from .answer.typed import query
+    from .check.sparql_form import SparqlForm, form_of, is_update
     from .check.validate import Report, validate_graph
     from .config import base
     from .extract.records import extract
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
     from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search, search_index
     from .store.shards import write_shards
     from .store.terms import Result, StoreError, Term, python_value
-    from .store.triplestore import LocalStore, RemoteStore, is_update, open_store, push
+    from .store.triplestore import LocalStore, RemoteStore, open_store, push
 
 #: public name -> (module under normgraph, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -119,7 +120,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "RemoteStore": ("store.triplestore", "RemoteStore"),
     "open_store": ("store.triplestore", "open_store"),
     "push": ("store.triplestore", "push"),
-    "is_update": ("store.triplestore", "is_update"),
+    "is_update": ("check.sparql_form", "is_update"),
+    "form_of": ("check.sparql_form", "form_of"),
+    "SparqlForm": ("check.sparql_form", "SparqlForm"),
     "ParameterError": ("store.catalogue", "ParameterError"),
     "load_queries": ("store.catalogue", "load_queries"),
     "get_query": ("store.catalogue", "get_query"),
@@ -214,6 +217,8 @@ __all__ = [
     "instrument",
     "instrument_iri",
     "is_update",
+    "form_of",
+    "SparqlForm",
     "known_symbols",
     "lineage",
     "lineage_dot",

@@ -85,6 +85,10 @@ def serve_cmd(
     timeout: float = typer.Option(10.0, "--query-timeout",
                                   help="Seconds a SPARQL query may run."),
     limit: int = typer.Option(10_000, "--row-limit", help="Most rows a SPARQL query returns."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64,
+                                help="Query processes (each answers one query at a time)."),
+    allow_service: bool = typer.Option(False, "--allow-service",
+                                       help="Let SPARQL queries call remote SERVICE endpoints."),
 ) -> None:
     """Serve the pages, each resource IRI with content negotiation (HTML, Turtle, JSON-LD,
     N-Triples), and a read-only SPARQL endpoint at /sparql."""
@@ -95,6 +99,7 @@ def serve_cmd(
     if not target.is_file():
         fail(f"{target}: no dump here; run `normgraph build` first")
     try:
-        serve(target, host, port, timeout=timeout, limit=limit)
+        serve(target, host, port, timeout=timeout, limit=limit, workers=workers,
+              allow_service=allow_service)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port} ({exc.strerror or exc})")

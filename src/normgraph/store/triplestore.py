@@ -295,10 +295,11 @@ def _alive(pid: int) -> bool:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    # a name of its own: threads of one process (the server's) may write the same file at once
+    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    os.replace(name, path)
 
 
 class StagedStore:
@@ -348,18 +349,6 @@ class StagedStore:
 
 
 # -- a remote endpoint ------------------------------------------------------------------------
-
-_UPDATE_WORD = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
-
-
-def is_update(query: str) -> bool:
-    """Whether a SPARQL text uses an update keyword outside comments, strings and IRIs."""
-    text = re.sub(r"#[^\n]*", " ", query)
-    text = re.sub(r"(\"\"\"|\'\'\')(.*?)\1|\"[^\"\n]*\"|'[^'\n]*'|<[^>\s]*>", " ", text,
-                  flags=re.S)
-    return _UPDATE_WORD.search(text) is not None
-
 
 class RemoteStore:
     """A SPARQL 1.1 Protocol query endpoint (e.g. Oxigraph's ``/query``)."""

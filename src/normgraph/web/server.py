@@ -1,20 +1,27 @@
 """``normgraph serve``: the pages of :mod:`normgraph.web.site` at their IRI paths with content
 negotiation, and a read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
 
-Built on the standard library's ``http.server`` (``ThreadingHTTPServer``). Each SPARQL query
-runs in a worker process holding the graph in an in-memory Oxigraph store; a query that runs
-longer than the timeout has its worker stopped (and replaced) and gets HTTP 503. Results are cut
-at the row limit (the ``X-Result-Truncated`` header says so). Updates are refused.
+Built on the standard library's ``http.server`` (``ThreadingHTTPServer``). The endpoint follows
+the SPARQL 1.1 Protocol: GET, POST of a form and POST of ``application/sparql-query``; SELECT
+and ASK answered in JSON, XML, CSV or TSV and CONSTRUCT and DESCRIBE in Turtle, N-Triples,
+JSON-LD or RDF/XML, by ``Accept``, each parsed and serialised by Oxigraph itself.
+
+Queries run in a pool of worker processes, each holding the graph in an in-memory Oxigraph
+store and answering one query at a time under its own timeout: a query that overruns has its
+worker stopped and replaced (HTTP 503), and so has one that kills its worker (HTTP 500). Results
+are cut at the row limit (the ``X-Result-Truncated`` header says so). Updates are refused
+(HTTP 403), and so is ``SERVICE`` unless allowed, so that the server fetches nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import multiprocessing
+import queue
 import re
+import sys
 import threading
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +30,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from ..api import base, is_update
+from ..api import base, form_of
 from .site import Site, describe_as
 
 __all__ = ["serve", "make_server"]
@@ -35,11 +42,12 @@ _ACCEPT = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": 
            "application/json": "jsonld", "application/n-triples": "nt", "text/plain": "nt"}
 
 
-def _negotiate(accept: str) -> str | None:
-    """The best format for an Accept header (q-values honoured), None when nothing fits."""
+def negotiate(accept: str, offers: dict[str, Any], default: Any) -> Any:
+    """The offer that best fits an Accept header (q-values honoured; ``type/*`` takes the first
+    offer of that type, ``*/*`` and an empty header the default), None when nothing fits."""
     if not accept.strip():
-        return "html"
-    offers = []
+        return default
+    ranked = []
     for k, part in enumerate(accept.split(",")):
         bits = [b.strip() for b in part.split(";")]
         q = 1.0
@@ -49,47 +57,91 @@ def _negotiate(accept: str) -> str | None:
                     q = float(b[2:])
                 except ValueError:
                     q = 0.0
-        offers.append((-q, k, bits[0].lower()))
-    for _q, _k, media in sorted(offers):
-        if media in _ACCEPT:
-            return _ACCEPT[media]
-        if media in ("*/*", "text/*"):
-            return "html"
+        if q > 0:
+            ranked.append((-q, k, bits[0].lower()))
+    for _q, _k, media in sorted(ranked):
+        if media in offers:
+            return offers[media]
+        if media == "*/*":
+            return default
+        if media.endswith("/*"):
+            for offer, value in offers.items():
+                if offer.startswith(media[:-1]):
+                    return value
     return None
 
 
+def _negotiate(accept: str) -> str | None:
+    """The page format for an Accept header, None when nothing fits."""
+    return negotiate(accept, _ACCEPT, "html")
+
+
+# the formats of a SPARQL answer, by media type, first the default; the store serialises each
+# (pyoxigraph's QueryResultsFormat for solutions and booleans, RdfFormat for graphs)
+RESULT_MEDIA = {"application/sparql-results+json": "JSON", "application/json": "JSON",
+                "application/sparql-results+xml": "XML", "application/xml": "XML",
+                "text/xml": "XML", "text/csv": "CSV", "text/tab-separated-values": "TSV"}
+GRAPH_MEDIA = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE",
+               "application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES",
+               "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML"}
+
+
 def _worker(dump: str, conn: Any) -> None:
+    """A query process: the dump in an in-memory Oxigraph store, answering one request at a
+    time from its pipe until the pipe closes."""
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_load(path=dump, format=ox.RdfFormat.TURTLE)
     conn.send("ready")
     while True:
-        query, limit = conn.recv()
         try:
-            result = store.query(query)
-            if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
-                conn.send(("ok", {"head": {}, "boolean": bool(result)}, False))
-                continue
-            if not hasattr(result, "variables"):
-                conn.send(("error", "only SELECT and ASK queries are answered here", False))
-                continue
-            names = [v.value for v in result.variables]
-            rows, truncated = [], False
-            for n, solution in enumerate(result):
-                if n >= limit:
-                    truncated = True
-                    break
-                row = {}
-                for name in names:
-                    term = solution[name]
-                    if term is not None:
-                        row[name] = _json_term(term)
-                rows.append(row)
-            conn.send(("ok", {"head": {"vars": names}, "results": {"bindings": rows}},
-                       truncated))
+            request = conn.recv()
+        except EOFError:  # the server has gone
+            return
+        try:
+            conn.send(_answer(store, *request))
         except Exception as exc:  # a malformed query: one line back to the client
-            conn.send(("error", str(exc).splitlines()[0] if str(exc) else "error", False))
+            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            conn.send(("error", text))
+
+
+def _answer(store: Any, query: str, accept: str, limit: int, default_graphs: list[str],
+            named_graphs: list[str]) -> tuple[Any, ...]:
+    """("ok", media type, body, truncated) or ("unacceptable", offers), the store's parser
+    and serialisers doing the work; at most ``limit`` solutions or triples."""
+    import itertools
+
+    import pyoxigraph as ox
+
+    options: dict[str, Any] = {}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    result = store.query(query, **options)
+    graph = isinstance(result, ox.QueryTriples)
+    offers = GRAPH_MEDIA if graph else RESULT_MEDIA
+    name = negotiate(accept, offers, next(iter(offers.values())))
+    if name is None:
+        return ("unacceptable", ", ".join(offers))
+    if isinstance(result, ox.QueryBoolean):
+        fmt = getattr(ox.QueryResultsFormat, name)
+        return ("ok", fmt.media_type, result.serialize(format=fmt), False)
+    items = list(itertools.islice(result, limit + 1))
+    truncated = len(items) > limit
+    del items[limit:]
+    if graph:
+        fmt = getattr(ox.RdfFormat, name)
+        return ("ok", fmt.media_type, ox.serialize(items, format=fmt), truncated)
+    # pyoxigraph serialises only the QuerySolutions it returned, all of them: the first rows
+    # go through SPARQL JSON (which it parses) to come back as its QuerySolutions
+    names = [v.value for v in result.variables]
+    bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in items]
+    document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}})
+    fmt = getattr(ox.QueryResultsFormat, name)
+    solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    return ("ok", fmt.media_type, solutions.serialize(format=fmt), truncated)
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -107,43 +159,112 @@ def _json_term(term: Any) -> dict[str, str]:
     return out
 
 
-class QueryRunner:
-    """One worker process answering queries; replaced when a query overruns its time."""
+class _Worker:
+    """One query process and the parent's end of its pipe."""
 
-    def __init__(self, dump: Path, timeout: float, limit: int) -> None:
-        self.dump, self.timeout, self.limit = str(dump), timeout, limit
-        self.lock = threading.Lock()
-        self.proc: Any = None
-        self.conn: Any = None
-        self._start()
-
-    def _start(self) -> None:
+    def __init__(self, dump: str) -> None:
         ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(self.dump, child), daemon=True)
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(dump, child), daemon=True)
         self.proc.start()
-        parent.recv()
-        self.conn = parent
+        child.close()  # so that the parent sees EOF when the worker dies
+        if self.conn.recv() != "ready":
+            raise RuntimeError("the query worker did not start")
 
-    def run(self, query: str) -> tuple[str, Any, bool]:
-        with self.lock:
-            self.conn.send((query, self.limit))
-            if self.conn.poll(self.timeout):
-                return self.conn.recv()
-            self.proc.kill()
-            self.proc.join()
-            self._start()
-            return ("timeout", f"the query ran longer than {self.timeout:g} s", False)
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+class QueryPool:
+    """Query processes, each answering one query at a time under its own timeout.
+
+    A request takes an idle worker (waiting at most the timeout for one); a query that overruns
+    the timeout, or that kills its worker (Oxigraph's parser recurses, so thousands of nested
+    groups overflow its stack), has its worker stopped and replaced in the background, so the
+    pool keeps its size and the other workers keep answering meanwhile."""
+
+    def __init__(self, dump: Path, size: int, timeout: float, limit: int) -> None:
+        self.dump, self.size, self.timeout, self.limit = str(dump), size, timeout, limit
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.workers: set[_Worker] = set()
+        self._guard = threading.Lock()  # guards the set only, never held during a query
+        self._closed = False
+        starters = [threading.Thread(target=self._add) for _ in range(size)]
+        for t in starters:
+            t.start()
+        for t in starters:
+            t.join()
+        if len(self.workers) < size:
+            self.close()
+            raise RuntimeError(f"{dump}: the query workers did not start")
+
+    def _add(self) -> None:
+        try:
+            worker = _Worker(self.dump)
+        except (OSError, EOFError, RuntimeError):
+            return
+        with self._guard:
+            if self._closed:
+                worker.stop()
+                return
+            self.workers.add(worker)
+        self.idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._guard:
+            self.workers.discard(worker)
+        worker.stop()
+        threading.Thread(target=self._add, daemon=True).start()
+
+    def run(self, query: str, accept: str = "", default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None) -> tuple[Any, ...]:
+        """Answer one query: ("ok", media, body, truncated), ("error", message),
+        ("unacceptable", offers), ("busy", message), ("timeout", message) or ("crashed",
+        message)."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return ("busy", f"every query worker stayed busy for {self.timeout:g} s")
+            if worker.proc.is_alive():
+                break
+            self._replace(worker)  # died while idle (killed from outside): wait for another
+        try:
+            worker.conn.send((query, accept, self.limit, default_graphs or [],
+                              named_graphs or []))
+            if worker.conn.poll(self.timeout):
+                answer = worker.conn.recv()
+                self.idle.put(worker)
+                return answer
+            outcome = ("timeout", f"the query ran longer than {self.timeout:g} s")
+        except (EOFError, OSError):
+            outcome = ("crashed", "the query stopped its worker (nested too deeply?); "
+                       "a new worker is started")
+        self._replace(worker)
+        return outcome
 
     def close(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
+        """Stop every worker."""
+        with self._guard:
+            self._closed = True
+            workers, self.workers = list(self.workers), set()
+        for worker in workers:
+            worker.stop()
+
+
+#: the deepest nesting of groups, brackets and parentheses a query may have: far above what a
+#: real query needs, well below what overflows the parser's stack
+MAX_DEPTH = 200
 
 
 class Handler(BaseHTTPRequestHandler):
     site: Site
-    runner: QueryRunner
+    pool: QueryPool
     prefix: str
+    allow_service: bool
     server_version = "normgraph"
 
     def log_message(self, *args: Any) -> None:
@@ -173,8 +294,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         path = urllib.parse.unquote(url.path)
         if path == "/sparql":
-            params = urllib.parse.parse_qs(url.query)
-            self._sparql((params.get("query") or [""])[0])
+            self._protocol(urllib.parse.parse_qs(url.query), None)
             return
         if path in ("/update", "/store"):
             self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
@@ -182,24 +302,27 @@ class Handler(BaseHTTPRequestHandler):
         self._resource(path)
 
     def do_POST(self) -> None:
-        path = urllib.parse.urlsplit(self.path).path
-        if path != "/sparql":
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/sparql":
             self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():
+            self.close_connection = True  # the body's end is unknown: no next request on it
+            self._error(HTTPStatus.BAD_REQUEST, f"Content-Length {declared!r} is not a number")
+            return
+        length = int(declared)
         if length > 1_000_000:
+            self.close_connection = True
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
             return
         raw = self.rfile.read(length).decode("utf-8", errors="replace")
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if media == "application/sparql-query":
-            self._sparql(raw)
+        params = urllib.parse.parse_qs(url.query)
+        if media == "application/sparql-query":  # the query is the body, graphs in the URL
+            self._protocol(params, raw)
         elif media == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(raw)
-            if "update" in form:
-                self._error(HTTPStatus.FORBIDDEN, "updates are refused: the endpoint is read-only")
-                return
-            self._sparql((form.get("query") or [""])[0])
+            self._protocol(urllib.parse.parse_qs(raw), None)
         elif media == "application/sparql-update":
             self._error(HTTPStatus.FORBIDDEN, "updates are refused: the endpoint is read-only")
         else:
@@ -212,32 +335,50 @@ class Handler(BaseHTTPRequestHandler):
     do_DELETE = do_PATCH = do_PUT
 
     # -- SPARQL -----------------------------------------------------------------------------------
-    def _sparql(self, query: str) -> None:
+    def _protocol(self, params: dict[str, list[str]], body: str | None) -> None:
+        """A query operation of the SPARQL 1.1 Protocol: the query (from the body, or the
+        ``query`` parameter) with its ``default-graph-uri`` and ``named-graph-uri`` lists."""
+        if "update" in params:
+            self._error(HTTPStatus.FORBIDDEN, "updates are refused: the endpoint is read-only")
+            return
+        queries = [body] if body is not None else params.get("query", [])
+        if len(queries) > 1:
+            self._error(HTTPStatus.BAD_REQUEST, "more than one query")
+            return
+        self._sparql(queries[0] if queries else "", params.get("default-graph-uri", []),
+                     params.get("named-graph-uri", []))
+
+    def _sparql(self, query: str, default_graphs: list[str], named_graphs: list[str]) -> None:
         if not query.strip():
             self._error(HTTPStatus.BAD_REQUEST, "no query (use ?query=...)")
             return
-        if is_update(query):
+        form = form_of(query)
+        if form.update:
             self._error(HTTPStatus.FORBIDDEN, "updates are refused: the endpoint is read-only")
             return
-        status, payload, truncated = self.runner.run(query)
-        if status == "timeout":
-            self._error(HTTPStatus.SERVICE_UNAVAILABLE, payload)
+        if form.service and not self.allow_service:
+            self._error(HTTPStatus.FORBIDDEN, "SERVICE is refused: this endpoint answers from "
+                        "its own graph (serve --allow-service to allow it)")
             return
-        if status != "ok":
-            self._error(HTTPStatus.BAD_REQUEST, f"malformed query: {payload}")
+        if form.depth > MAX_DEPTH:
+            self._error(HTTPStatus.BAD_REQUEST, f"malformed query: nested deeper than "
+                        f"{MAX_DEPTH} levels")
             return
-        extra = {"X-Result-Truncated": "true" if truncated else "false"}
-        accept = self.headers.get("Accept") or ""
-        if "text/csv" in accept and "results" in payload:
-            buf = io.StringIO()
-            writer = csv.writer(buf, lineterminator="\r\n")
-            names = payload["head"]["vars"]
-            writer.writerow(names)
-            for row in payload["results"]["bindings"]:
-                writer.writerow([row.get(n, {}).get("value", "") for n in names])
-            self._send(200, buf.getvalue(), "text/csv; charset=utf-8", extra)
-            return
-        self._send(200, json.dumps(payload), "application/sparql-results+json", extra)
+        answer = self.pool.run(query, self.headers.get("Accept") or "", default_graphs,
+                               named_graphs)
+        status = answer[0]
+        if status == "ok":
+            _status, media, body, truncated = answer
+            self._send(200, body, media,
+                       {"X-Result-Truncated": "true" if truncated else "false"})
+        elif status == "unacceptable":
+            self._error(HTTPStatus.NOT_ACCEPTABLE, f"available: {answer[1]}")
+        elif status in ("timeout", "busy"):
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, answer[1])
+        elif status == "crashed":
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, answer[1])
+        else:
+            self._error(HTTPStatus.BAD_REQUEST, f"malformed query: {answer[1]}")
 
     # -- resources --------------------------------------------------------------------------------
     def _resource(self, path: str) -> None:
@@ -279,20 +420,38 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, describe_as(self.site.cbd(iri), fmt), MEDIA[fmt])
 
 
+class _Server(ThreadingHTTPServer):
+    """The threading server, with a one-line log for a request that failed unexpectedly
+    instead of the standard library's traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            return  # the client left: nothing to report
+        print(f"normgraph serve: {client_address[0]}: {type(exc).__name__}: {exc}",
+              file=sys.stderr, flush=True)
+
+
 def make_server(dump: Path, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0,
-                limit: int = 10_000) -> tuple[ThreadingHTTPServer, QueryRunner]:
+                limit: int = 10_000, workers: int = 2,
+                allow_service: bool = False) -> tuple[ThreadingHTTPServer, QueryPool]:
+    """The HTTP server and its pool of query workers (not yet serving)."""
     graph = Graph().parse(dump, format="turtle")
     site = Site(graph, dump)
-    runner = QueryRunner(dump, timeout, limit)
+    pool = QueryPool(dump, workers, timeout, limit)
     prefix = "/"  # the base's path is served at the root: <base>id/X is /id/X
-    handler = type("NormgraphHandler", (Handler,), {"site": site, "runner": runner,
-                                                    "prefix": prefix})
-    return ThreadingHTTPServer((host, port), handler), runner
+    handler = type("NormgraphHandler", (Handler,), {"site": site, "pool": pool,
+                                                    "prefix": prefix,
+                                                    "allow_service": allow_service})
+    return _Server((host, port), handler), pool
 
 
 def serve(dump: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
-          limit: int = 10_000) -> None:
-    server, runner = make_server(dump, host, port, timeout, limit)
+          limit: int = 10_000, workers: int = 2, allow_service: bool = False) -> None:
+    """Serve the pages and the SPARQL endpoint until interrupted."""
+    server, pool = make_server(dump, host, port, timeout, limit, workers, allow_service)
     print(f"serving {dump} at http://{host}:{server.server_address[1]}/ "
           f"(SPARQL at /sparql; Ctrl-C stops)", flush=True)
     try:
@@ -301,5 +460,5 @@ def serve(dump: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float 
         pass
     finally:
         server.server_close()
-        runner.close()
+        pool.close()
         server.RequestHandlerClass.site.close()  # type: ignore[attr-defined]
