@@ -127,7 +127,10 @@ def test_a_parallel_build_prints_only_its_result(tmp_path: Path) -> None:
     out = subprocess.run([str(exe), "build", "--root", str(tmp_path)], capture_output=True,
                          text=True, timeout=600)
     assert out.returncode == 0, out.stderr
-    assert out.stderr == ""
+    # nothing from the workers: stderr holds only the build's own one-line warnings (the
+    # generated corpus lacks 73/27, whose paragraphs word the shipped norms)
+    assert "Traceback" not in out.stderr and "KeyboardInterrupt" not in out.stderr
+    assert all(line.startswith("warning: norm ") for line in out.stderr.splitlines()), out.stderr
     lines = out.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(f"read {PARALLEL_FROM} documents")
     assert lines[1] == f"wrote {tmp_path / 'data' / 'normgraph.ttl'}"

@@ -194,9 +194,27 @@ def test_bodies_lists_each_body_with_what_established_or_mandated_it(graph) -> N
     assert found["global-mechanism"]["mandated_by"].startswith("A/RES/80/16")
 
 
+def test_what_a_body_became_is_stated_with_its_paragraph(graph) -> None:
+    """80/16 para 2 speaks of "a smooth and seamless transition from the open-ended working
+    group to the Global Mechanism": the OEWG 2021-2025 became the Global Mechanism, as an
+    org:ChangeEvent derived from that paragraph, and `bodies` says so."""
+    found = {r["body"]: r for r in rows("bodies")}
+    assert found["oewg-2021-2025"]["became"] == "global-mechanism"
+    assert not any(r["became"] for key, r in found.items() if key != "oewg-2021-2025")
+    org = "http://www.w3.org/ns/org#"
+    [change] = list(graph.subjects(URIRef(org + "resultingOrganization"),
+                                   URIRef("https://w3id.org/normgraph/body/global-mechanism")))
+    assert (change, URIRef(org + "originalOrganization"),
+            URIRef("https://w3id.org/normgraph/body/oewg-2021-2025")) in graph
+    sources = {str(o) for o in graph.objects(change, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    assert sources == {"https://w3id.org/normgraph/id/A/RES/80/16/para/2"}
+
+
 @pytest.mark.parametrize("key, expected", [
-    ("global-mechanism", ["ng:mandatedBy: A/RES/80/16", "org:subOrganizationOf: General Assembly"]),
-    ("oewg-2021-2025", ["ng:establishedBy: A/RES/75/240", "substantive session ng:sessionOf"]),
+    ("global-mechanism", ["ng:mandatedBy: A/RES/80/16", "org:subOrganizationOf: General Assembly",
+                          "org:resultedFrom: oewg-2021-2025 became global-mechanism"]),
+    ("oewg-2021-2025", ["ng:establishedBy: A/RES/75/240", "substantive session ng:sessionOf",
+                        "org:changedBy: oewg-2021-2025 became global-mechanism"]),
     ("13f", ["skos:notation: 13(f)", "<- A/75/816 para 31 ng:restatesNorm"]),
     ("56.6", ["prov:hadPrimarySource: A/75/816 para 56 (b6)"]),
     ("critical-infrastructure", ["skos:prefLabel: Critical infrastructure"]),

@@ -135,21 +135,22 @@ def search_cmd(
 
 
 BODY_COLUMNS = ["body", "label", "part_of", "established_by", "mandated_by", "ended_by",
-                "chair", "sessions"]
+                "chair", "sessions", "became"]
 
 
 @app.command("bodies")
 def bodies_cmd(fmt: str = FormatOpt, dump: Path | None = DumpOpt,
                endpoint: str | None = EndpointOpt, timeout: float = TimeoutOpt) -> None:
     """The bodies of the process: what established, mandated or ended each (with its date),
-    the body it belongs to, its chair and the sessions the graph lists."""
+    the body it belongs to, its chair, the sessions the graph lists and the body it became."""
     rows = _run(_store(dump, endpoint, timeout), "bodies").rows
     bodies: dict[str, dict[str, Any]] = {}
     for r in rows:
         body = bodies.setdefault(r["body"], {
             "body": _key(r["body"]), "label": r["label"], "part_of": r.get("parent"),
             "established_by": [], "mandated_by": [], "ended_by": [], "chair": r.get("chair"),
-            "sessions": r.get("sessionsListed")})
+            "sessions": r.get("sessionsListed"),
+            "became": _key(r["became"]) if r.get("became") else None})
         relation = (r.get("relation") or "").replace(" ", "_")
         if relation in body and r.get("symbol"):
             body[relation].append(r["symbol"] + (f" ({r['date']})" if r.get("date") else ""))

@@ -35,6 +35,7 @@ from .vocab import (
     base,
     body_iri,
     build_iri,
+    change_iri,
     concept_iri,
     instrument_iri,
     literal,
@@ -673,6 +674,18 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
             b.add(iri, PROV.wasDerivedFrom, target)
         for src in body.sources:
             b.add(iri, PROV.wasDerivedFrom, b.source_ref(src, files))
+        if body.became:
+            # W3C ORG's change event: "a smooth and seamless transition from the open-ended
+            # working group to the Global Mechanism" (80/16, para 2) reads both ways
+            key, src = body.became
+            change, successor = change_iri(body.key, key), body_iri(key)
+            b.add(change, RDF.type, ORG.ChangeEvent)
+            b.add(change, RDFS.label, literal(f"{body.key} became {key}"))
+            b.add(change, ORG.originalOrganization, iri)
+            b.add(change, ORG.resultingOrganization, successor)
+            b.add(iri, ORG.changedBy, change)
+            b.add(successor, ORG.resultedFrom, change)
+            b.add(change, PROV.wasDerivedFrom, b.source_ref(src, files))
 
     for fact in getattr(ref, "instruments", ()):
         iri = b.instrument(fact.symbol, fact.kind)

@@ -74,6 +74,8 @@ class Body:
     ended_by: Source | None = None
     sources: tuple[Source, ...] = ()
     note: str | None = None
+    #: the body this one became (its key) and the paragraph that states the transition
+    became: tuple[str, Source] | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,9 @@ def _bodies(records: list[dict[str, Any]], file: str) -> list[Body]:
             established_by=_source(r["established_by"], w) if r.get("established_by") else None,
             mandated_by=_sources(r.get("mandated_by"), w, required=False),
             ended_by=_source(r["ended_by"], w) if r.get("ended_by") else None,
+            became=(str(r["became"]["body"]),
+                    _source({k: v for k, v in r["became"].items() if k != "body"}, w))
+            if r.get("became") else None,
             sources=_sources(r.get("sources"), w,
                              required=not (r.get("established_by") or r.get("mandated_by"))),
             note=r.get("note"),
@@ -234,6 +239,8 @@ def _bodies(records: list[dict[str, Any]], file: str) -> list[Body]:
     for b in out:
         if b.parent and b.parent not in keys:
             raise ReferenceError(f"{file}: body {b.key!r} names unknown parent {b.parent!r}")
+        if b.became and b.became[0] not in keys:
+            raise ReferenceError(f"{file}: body {b.key!r} became unknown body {b.became[0]!r}")
     return out
 
 
@@ -300,7 +307,11 @@ SCHEMAS = {name: Record({name: ListOf(Record(fields, frozenset(required), name[:
     ("themes", _CONCEPT, {"key", "label"}),
     ("bodies", {**_CONCEPT, "parent": TEXT, "established_by": (TEXT, SOURCE),
                 "mandated_by": ListOf((TEXT, SOURCE), single=True),
-                "ended_by": (TEXT, SOURCE)}, {"key", "label"}),
+                "ended_by": (TEXT, SOURCE),
+                "became": Record({"body": TEXT, "symbol": TEXT, "file": TEXT,
+                                  "paragraph": NUMBERED, "note": TEXT},
+                                 frozenset({"body", "paragraph"}), "succession")},
+     {"key", "label"}),
     ("instruments", {"symbol": TEXT, "kind": TEXT, "title": TEXT, "date": DATE,
                      "passed_by": TEXT, "note": TEXT, "sources": _SOURCES,
                      "links": ListOf(Record({"target": TEXT, "relation": TEXT,

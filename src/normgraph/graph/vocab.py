@@ -271,6 +271,11 @@ def body_iri(key: str) -> URIRef:
     return mint(_base() + "body/" + slug(key))
 
 
+def change_iri(key: str, became: str) -> URIRef:
+    """The change of one body into another (an org:ChangeEvent)."""
+    return mint(_base() + "body/" + slug(key) + "/became/" + slug(became))
+
+
 def principle_iri(symbol: str, index: int) -> URIRef:
     """A capacity-building (or other) principle stated in a document: .../principle/A/75/816/3"""
     return mint(f"{_base()}principle/{symbol}/{index}")
