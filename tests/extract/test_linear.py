@@ -30,6 +30,12 @@ def _principles(n: int) -> str:
             "1. Decides that " + "These principles " * (n * 3) + "apply;\n")
 
 
+def _footnote_calls(n: int) -> str:
+    # "word1" reads as a call of footnote 1 each time; a footnote is read once, not per call
+    return ("United Nations A/RES/99/1\n\nThe General Assembly,\n\n"
+            "1. Recalls " + "word1 " * (n * 5) + "\n\n_____\n1 See A/70/174.\n")
+
+
 def _seconds(make: Callable[[int], str], n: int) -> float:
     doc = Document(path="linear.txt", name="linear.txt", text=make(n), format="txt")
     best = float("inf")
@@ -40,8 +46,9 @@ def _seconds(make: Callable[[int], str], n: int) -> float:
     return best
 
 
-@pytest.mark.parametrize("make", [_paragraph_citing, _spaces, _principles],
-                         ids=["2000-symbols", "recommends-that-spaces", "these-principles"])
+@pytest.mark.parametrize("make", [_paragraph_citing, _spaces, _principles, _footnote_calls],
+                         ids=["2000-symbols", "recommends-that-spaces", "these-principles",
+                              "footnote-calls"])
 def test_extraction_time_is_linear(make: Callable[[int], str]) -> None:
     small, large = _seconds(make, 200), _seconds(make, 2000)
     # a floor on the small time, so that scheduling noise on a shared machine cannot fail it

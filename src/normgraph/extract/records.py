@@ -467,12 +467,22 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
         if p.kind == "footnote":
             continue
         references.extend(_references_in(p, own, unresolved))
+        host_index: ClauseIndex | None = None
+        applied: set[tuple[str, str, str | None]] = set()
         for number, offset in p.calls:
             fn = fn_by_number.get(number)
             if fn is None:
                 continue
             called.add(number)
-            references.extend(_footnote_refs(p, fn, offset, own))
+            host_index = host_index or ClauseIndex(p.text)
+            cited_as = _relation_at_call(p.text, offset, host_index)
+            # a footnote read again under the same relation gives the same references: it is
+            # read once per (footnote, relation, verb) of this paragraph, so a number that
+            # recurs ("word1 word1 ...") costs a look-up per call, not a pass over the footnote
+            if (number, *cited_as) in applied:
+                continue
+            applied.add((number, *cited_as))
+            references.extend(_footnote_refs(p, fn, cited_as, own))
     for p in paragraphs:
         if p.kind == "footnote":
             # a called footnote's references went to its host above; its unresolved ones and
@@ -552,14 +562,21 @@ def _names_itself(p: Paragraph, own: str) -> bool:
     return False
 
 
-def _footnote_refs(host: Paragraph, fn: Footnote, offset: int,
+def _relation_at_call(text: str, offset: int, index: ClauseIndex) -> tuple[str, str | None]:
+    """The relation the host's clause gives at a footnote call (and its verb as written)."""
+    # the call stands after the clause's closing punctuation ("...;2"): read the clause it
+    # ends (a bounded step back: punctuation and spaces only)
+    stop = max(0, offset - 200)
+    while offset > stop and text[offset - 1] in ";,.: ":
+        offset -= 1
+    return relation_at(text, offset, offset, index)
+
+
+def _footnote_refs(host: Paragraph, fn: Footnote, cited_as: tuple[str, str | None],
                    own: str | None) -> Iterable[Reference]:
     """References printed in a footnote belong to the paragraph that calls the footnote; the
-    relation is the one the host's clause gives at the call."""
-    # the call stands after the clause's closing punctuation ("...;2"): read the clause it ends
-    while offset > 0 and host.text[offset - 1] in ";,.: ":
-        offset -= 1
-    relation, verb = relation_at(host.text, offset, offset)
+    relation is ``cited_as``, the one the host's clause gives at the call."""
+    relation, verb = cited_as
     # the symbols a footnote opens with ("A/70/174.", "S/PRST/2013/2; see ...") name the host
     # clause's object and take its relation; any after words of the footnote's own ("See
     # also decision 80/555") are references of the footnote, read in its own clause
