@@ -155,7 +155,7 @@ def export(
 ) -> None:
     """Export the graph in another serialisation (deterministic output)."""
     from ..api import DUMP_FORMATS as FORMATS
-    from ..api import IRIError, serialize, write_atomic
+    from ..api import IRIError, serialize
 
     if shards:
         _shards(dump, output, shards)
@@ -173,14 +173,7 @@ def export(
         text = serialize(_graph(dump), fmt)
     except IRIError as exc:
         fail(f"{dump}: not exported: {exc}")
-    if output:
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            fail(f"{output}: cannot be written ({exc.strerror or exc})")
-        typer.echo(f"wrote {output}")
-    else:
-        sys.stdout.write(text)
+    _write_or_print(output, text, announce=True)
 
 
 def _shards(dump: Path | None, output: Path | None, count: int) -> None:
@@ -278,7 +271,7 @@ def ingest(
 ) -> None:
     """Run the whole pass on any files and print what was found."""
     from .. import api
-    from ..api import IRIError, to_turtle, write_atomic
+    from ..api import IRIError, to_turtle
 
     if fmt not in ("json", "ttl"):
         fail(f"unknown format {fmt!r}; choose json or ttl", 2)
@@ -296,12 +289,21 @@ def ingest(
             text = to_turtle(ds)
         except IRIError as exc:
             fail(f"no Turtle written: {exc}")
-    if output:
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            fail(f"{output}: cannot be written ({exc.strerror or exc})")
-    else:
-        sys.stdout.write(text)
+    _write_or_print(output, text)
     if errors:
         raise typer.Exit(1)
+
+
+def _write_or_print(output: Path | None, text: str, announce: bool = False) -> None:
+    """``text`` written atomically to ``output`` (saying so with ``announce``), or to stdout."""
+    from ..api import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        fail(f"{output}: cannot be written ({exc.strerror or exc})")
+    if announce:
+        typer.echo(f"wrote {output}")
