@@ -121,3 +121,17 @@ def test_every_public_name_has_a_docstring() -> None:
     missing = [name for name in api.__all__
                if callable(getattr(api, name)) and not getattr(api, name).__doc__]
     assert not missing, missing
+
+
+def test_search_takes_words_and_filters_as_keywords_and_gives_dates() -> None:
+    """``api.search`` as a notebook calls it: the text, filters as keywords, the default
+    store; dates come back as dates, and the filters narrow what comes back."""
+    import datetime
+
+    hits = api.search("national ownership", store=api.open_store(DUMP))
+    assert [(h["document"], h["paragraph"]) for h in hits][:1] == [("A/75/816", "56 (b6)")]
+    assert hits[0]["date"] == datetime.date(2021, 3, 12)
+    assert api.search("national ownership", store=api.open_store(DUMP), kind="resolution") == []
+    dated = api.search("points of contact", store=api.open_store(DUMP),
+                       since=datetime.date(2024, 1, 1))
+    assert dated and all(h["date"] >= datetime.date(2024, 1, 1) for h in dated)

@@ -167,8 +167,8 @@ def test_search_index_is_a_real_fts5_index_remade_when_the_dump_changes(tmp_path
     dump = tmp_path / "normgraph.ttl"
     shutil.copy(DUMP, dump)
     store = api.open_store(dump)
-    assert api.search(store, "national ownership")
-    assert api.search(store, "local ownership") == []
+    assert api.search_paragraphs(store, "national ownership")
+    assert api.search_paragraphs(store, "local ownership") == []
     index = store.home / "search.sqlite"
     sql = sqlite3.connect(index).execute(
         "SELECT sql FROM sqlite_master WHERE name = 'paragraphs'").fetchone()[0]
@@ -177,7 +177,7 @@ def test_search_index_is_a_real_fts5_index_remade_when_the_dump_changes(tmp_path
     time.sleep(0.01)
     dump.write_text(text, encoding="utf-8")
     fresh = api.open_store(dump)
-    hits = api.search(fresh, "local ownership")
+    hits = api.search_paragraphs(fresh, "local ownership")
     assert [h["paragraph"] for h in hits] == ["56 (b6)"]
     assert "[local] [ownership]" in hits[0]["snippet"]
 
@@ -274,4 +274,4 @@ def test_words_most_paragraphs_hold_come_unranked_and_say_so(monkeypatch) -> Non
     assert {r["iri"] for r in unranked} == {r["iri"] for r in ranked}
     documents = [r["document"] for r in unranked]
     assert documents == sorted(documents)
-    assert not api.search(api.open_store(DUMP), "points of contact")[0]["ranked"]
+    assert not api.search_paragraphs(api.open_store(DUMP), "points of contact")[0]["ranked"]

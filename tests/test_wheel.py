@@ -172,7 +172,10 @@ lineage_rows = api.query("lineage", root="80/16")
 assert all(isinstance(r["ordinal"], int) for r in lineage_rows)
 graph = api.load_graph()
 assert len(graph) > 1000
-print(len(up.links), len(rows), len(graph))
+hits = api.search("national ownership", kind="report")
+assert hits and hits[0]["document"] == "A/75/816", "search"
+assert isinstance(hits[0]["date"], datetime.date)
+print(len(up.links), len(rows), len(graph), len(hits))
 '''
 
 
@@ -181,5 +184,5 @@ def test_a_notebook_script_using_only_the_api(installed) -> None:
                          cwd=installed["cwd"], env=_env(installed), capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    links, rows, triples = map(int, out.stdout.split())
-    assert links > 0 and rows > 0 and triples > 1000
+    links, rows, triples, hits = map(int, out.stdout.split())
+    assert links > 0 and rows > 0 and triples > 1000 and hits > 0

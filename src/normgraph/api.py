@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .answer.network import influence, shortest_chain
     from .answer.render import ROW_FORMATS, render_rows, shorten
     from .answer.resolve import UnknownSymbol, full_symbol
-    from .answer.typed import query
+    from .answer.typed import query, search
     from .check.sparql_form import SparqlForm, form_of, is_update
     from .check.validate import Report, validate_graph
     from .config import base
@@ -75,7 +75,8 @@ if TYPE_CHECKING:
     from .store.catalogue import ParameterError, get_query, load_queries
     from .store.catalogue import run as run_query
     from .store.release import diff, export_all, render_diff
-    from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search, search_index
+    from .store.search import RANK_LIMIT, SEARCH_COLUMNS, SearchFilters, search_index
+    from .store.search import search as search_paragraphs
     from .store.shards import write_shards
     from .store.terms import Result, StoreError, Term, python_value
     from .store.triplestore import LocalStore, RemoteStore, open_store, push
@@ -131,7 +132,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SEARCH_COLUMNS": ("store.search", "SEARCH_COLUMNS"),
     "RANK_LIMIT": ("store.search", "RANK_LIMIT"),
     "SearchFilters": ("store.search", "SearchFilters"),
-    "search": ("store.search", "search"),
+    "search_paragraphs": ("store.search", "search"),
+    "search": ("answer.typed", "search"),
     "search_index": ("store.search", "search_index"),
     "write_shards": ("store.shards", "write_shards"),
     "diff": ("store.release", "diff"),
@@ -242,6 +244,7 @@ __all__ = [
     "run_query",
     "search",
     "search_index",
+    "search_paragraphs",
     "serialize",
     "shorten",
     "shortest_chain",

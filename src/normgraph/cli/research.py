@@ -112,7 +112,8 @@ def search_cmd(
 ) -> None:
     """Rank paragraphs holding every word (SQLite FTS5, BM25), each with a snippet where the
     hits stand in square brackets; filters by kind, pillar, theme, norm and date range."""
-    from ..api import RANK_LIMIT, SearchFilters, StoreError, search
+    from ..api import RANK_LIMIT, SearchFilters, StoreError
+    from ..api import search_paragraphs as search
 
     start, end = _date(since, "--since"), _date(until, "--until")
     store = _store(dump, endpoint, timeout)
