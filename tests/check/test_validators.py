@@ -101,3 +101,45 @@ def test_build_validated_on_disk_writes_the_same_dump(tmp_path: Path,
     disk = api.build(api.Paths(ROOT), out=tmp_path / "disk.ttl", validator="oxigraph")
     assert disk.report.conforms and _set(disk.report) == _set(memory.report)
     assert (tmp_path / "disk.ttl").read_bytes() == (tmp_path / "memory.ttl").read_bytes()
+
+
+def _pieces(path: Path) -> list[str]:
+    """The dump's body in small pieces (each ends with a whole subject block), as the build
+    streams it."""
+    from normgraph.graph.dump import turtle_chunks
+
+    return list(turtle_chunks(Graph().parse(path, format="turtle"), chunk_bytes=20_000))
+
+
+def test_a_callers_store_loaded_piece_by_piece_holds_the_whole_graph(tmp_path: Path) -> None:
+    # the build's local query store takes each piece in a bulk load of its own (one bulk load
+    # of the whole stream buffers about a gigabyte): the pieces together make the same store
+    import pyoxigraph as ox
+
+    from normgraph.graph.dump import prefix_lines
+
+    pieces = _pieces(ROOT / "data" / "normgraph.ttl")
+    assert len(pieces) > 3
+    stores = {}
+    for owned in (True, False):
+        store = ox.Store(str(tmp_path / "db")) if owned else None
+        loader = TurtleLoader(prefix_lines(), store=store)
+        for piece in pieces:
+            loader.feed(piece)
+        loader.end()
+        stores[owned] = {str(q) for q in loader.store}
+        loader.close()
+    assert stores[True] == stores[False] and len(stores[True]) > 1000
+
+
+def test_a_broken_piece_fails_a_callers_store_without_hanging(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    pieces = ["<http://x/a> <http://x/p> <http://x/b> .\n", "<http://x/a> <http://x/p> ;;\n"] \
+        + ["<http://x/c> <http://x/p> <http://x/d> .\n"] * 20  # more than the queue holds
+    loader = TurtleLoader(store=ox.Store(str(tmp_path / "db")))
+    for piece in pieces:
+        loader.feed(piece)
+    with pytest.raises(SyntaxError):
+        loader.end()
+    loader.close()

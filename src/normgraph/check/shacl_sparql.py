@@ -393,11 +393,23 @@ class TurtleLoader:
         self.prefixes = prefixes.encode("utf-8")
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
-        target = self._load if self._tmp is None and store is None else self._bulk_load
+        # a store the caller owns takes each piece in a bulk load of its own: one bulk load of
+        # the whole stream buffers up to about a gigabyte before it writes (Oxigraph's loader
+        # default, not settable from Python), a piece at a time holds only that piece
+        target = self._bulk_each if store is not None else \
+            self._load if self._tmp is None else self._bulk_load
         self._thread = threading.Thread(target=target, name="normgraph-load", daemon=True)
         self._thread.start()
 
     def _load(self) -> None:
+        self._each(self.store.extend)
+
+    def _bulk_each(self) -> None:
+        self._each(self.store.bulk_extend)
+
+    def _each(self, add: Any) -> None:
+        """Load each piece as it comes with ``add`` (the store's ``extend`` or
+        ``bulk_extend``); the first error is kept for :meth:`finish` or :meth:`end`."""
         while True:
             chunk = self._queue.get()
             if chunk is None:
@@ -405,9 +417,9 @@ class TurtleLoader:
             if self._error is not None:
                 continue  # drain: the producer must not block
             try:
-                self.store.extend(with_lexical_forms(self._ox.parse(
+                add(with_lexical_forms(self._ox.parse(
                     self.prefixes + chunk.encode("utf-8"), format=self._ox.RdfFormat.TURTLE)))
-            except BaseException as exc:  # reported by finish()
+            except BaseException as exc:  # reported by finish() or end()
                 self._error = exc
 
     def _bulk_load(self) -> None:
