@@ -230,13 +230,8 @@ def show(symbol: str = typer.Argument(..., help="An instrument (80/16, A/RES/80/
         _show_resource(api.resource(graph, iri), fmt)
         return
     data = api.instrument(graph, _symbol(symbol, graph))
-    if fmt == "json":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    if not _card_head(data, data["symbol"], fmt):
         return
-    typer.echo(f"{data['symbol']}  <{data['iri']}>")
-    for key, values in data["properties"].items():
-        for v in values:
-            typer.echo(f"  {key}: {v}")
     for c in data["cites"]:
         typer.echo(f"  {c['relation']} -> {c['symbol']}")
     for c in data["cited_by"]:
@@ -247,14 +242,22 @@ def show(symbol: str = typer.Argument(..., help="An instrument (80/16, A/RES/80/
         typer.echo(f"  paragraphs: {', '.join(data['paragraphs'])}")
 
 
-def _show_resource(data: dict, fmt: str) -> None:
+def _card_head(data: dict, title: str, fmt: str) -> bool:
+    """Print a card as JSON (returning False: nothing more to print) or its title line and
+    properties (returning True: the caller adds its own sections)."""
     if fmt == "json":
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    typer.echo(f"{data['label'] or data['iri']}  <{data['iri']}>")
+        return False
+    typer.echo(f"{title}  <{data['iri']}>")
     for key, values in data["properties"].items():
         for v in values:
             typer.echo(f"  {key}: {v}")
+    return True
+
+
+def _show_resource(data: dict, fmt: str) -> None:
+    if not _card_head(data, data["label"] or data["iri"], fmt):
+        return
     for key, values in data["referenced_by"].items():
         for v in values:
             typer.echo(f"  <- {v} {key}")
