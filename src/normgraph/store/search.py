@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,15 +121,20 @@ def search_index(store: Selects) -> sqlite3.Connection:
             pass  # an index of an older layout, or damaged: made again below
         db.close()
     store.store()  # type: ignore[attr-defined]  # builds the local store first if need be
-    tmp = home / f"search.sqlite.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
+    # a name of its own, as for links.json: threads of one process (the server's) may make
+    # the index at once, and a shared pid-named file would be pulled from under one of them
+    fd, tmp = tempfile.mkstemp(prefix="search.sqlite.", suffix=".tmp", dir=home)
+    os.close(fd)
     db = sqlite3.connect(tmp)
     try:
         _fill(db, store)
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
         db.commit()
-    finally:
+    except BaseException:
         db.close()
+        os.unlink(tmp)
+        raise
+    db.close()
     os.replace(tmp, path)
     return sqlite3.connect(path)
 
