@@ -23,6 +23,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,12 +69,6 @@ def _value(term: Any) -> str | None:
     return str(value) if value is not None else str(term)
 
 
-def _datatype(term: Any) -> str | None:
-    """A literal's datatype IRI (None for IRIs, blank nodes and unbound values)."""
-    datatype = getattr(term, "datatype", None)
-    return str(datatype.value) if datatype is not None else None
-
-
 class LocalStore:
     """The dump loaded into an on-disk Oxigraph store, reused while the dump is unchanged.
 
@@ -81,20 +77,32 @@ class LocalStore:
     dump on its first query. Either way it is made in a staging folder and swapped in whole,
     with what is built beside it (:data:`BESIDE`), under a lock."""
 
-    def __init__(self, dump: Path, cache: Path | None = None, memory: bool = False) -> None:
+    def __init__(self, dump: Path, cache: Path | None = None,
+                 memory: bool | None = None) -> None:
         self.dump = Path(dump).resolve()
-        #: hold the graph in an in-memory Oxigraph store, loaded from the dump when first
-        #: queried: for a process that asks many questions (a site, a notebook). RocksDB
-        #: lookups make SPARQL on the on-disk store 1.5-3x slower than in memory, but the
-        #: load costs more than any one query (0.8 s at 1,000 documents, 9.5 s at 10,000),
-        #: so one-shot commands use the on-disk store
+        #: where the graph is queried. RocksDB lookups make SPARQL on the on-disk store 1.5-5x
+        #: slower than pyoxigraph's in-memory store, but loading the dump into memory costs
+        #: more than most single queries (0.7 s at 1,000 documents, 10 s at 10,000). ``False``:
+        #: always on disk (a one-shot command). ``True``: always in memory, loaded on the first
+        #: query. ``None`` (the default): on disk until this object has spent, in queries on
+        #: disk, as long as the load is expected to take (:meth:`load_estimate`); then the
+        #: dump is loaded into memory on a background thread, queries going on on disk
+        #: meanwhile, and every later query runs in memory. A process that asks many
+        #: questions (a notebook, a site) ends up at in-memory speed, and no process spends
+        #: more than about twice the best of the two. Dumps whose in-memory store would not
+        #: fit :func:`memory_budget` stay on disk.
         self.memory = memory
         self._loaded: dict[str, Any] | None = None  # the fingerprint held in memory
         key = hashlib.sha1(str(self.dump).encode()).hexdigest()[:16]
         self.home = (cache or cache_dir()) / f"store-{key}"
         self._store: Any = None
+        self._opened: dict[str, Any] | None = None  # the fingerprint the disk store was open at
         self._index: dict[str, Any] | None = None
         self._locks = 0  # how deep this object holds the folder's lock
+        #: seconds spent in queries on the on-disk store (``memory=None``)
+        self.spent_on_disk = 0.0
+        self._held: Any = None  # the in-memory store a background load made
+        self._promoting: threading.Thread | None = None
 
     def _fingerprint(self) -> dict[str, Any]:
         try:
@@ -181,7 +189,7 @@ class LocalStore:
         if self._index is not None and self._index["fingerprint"] == fingerprint:
             return self._index
         index = _read_json(path)
-        if self.memory and (index is None or index.get("fingerprint") != fingerprint):
+        if self.memory is True and (index is None or index.get("fingerprint") != fingerprint):
             self.home.mkdir(parents=True, exist_ok=True)
             index = {"fingerprint": fingerprint, **link_index_of(lambda q: self.select(q))}
             _write_json(path, index)
@@ -201,37 +209,114 @@ class LocalStore:
         self._store = None
 
     def store(self) -> Any:
-        """The open pyoxigraph store, rebuilt first when the dump changed."""
-        if self.memory:
+        """The open pyoxigraph store: the in-memory one when this object holds the current
+        dump in memory, else the on-disk one (rebuilt first when the dump changed)."""
+        if self.memory is True:
             return self._in_memory()
-        if self._store is None:
+        fingerprint = self._fingerprint()
+        if self._held is not None:
+            if self._loaded == fingerprint:
+                return self._held
+            self._held = None  # the dump changed since it was loaded
+        if self._store is None or self._opened != fingerprint:
             import pyoxigraph as ox
 
+            self._store = None
             if not self.fresh():
                 self._rebuild()
             try:
                 self._store = ox.Store.read_only(str(self.home / "db"))
             except OSError as exc:
                 raise StoreError(f"{self.home}: cannot open the local store ({exc})") from None
+            self._opened = fingerprint
         return self._store
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the next query runs on an in-memory store."""
+        return self.memory is True or (
+            self._held is not None and self._loaded == self._fingerprint())
+
+    def load_estimate(self) -> float:
+        """Seconds a load of the dump into memory is expected to take (its size at
+        :data:`LOAD_RATE`)."""
+        return self._fingerprint()["size"] / LOAD_RATE
 
     def _in_memory(self) -> Any:
         """The dump in an in-memory store, loaded again when the dump changed."""
-        import pyoxigraph as ox
-
         fingerprint = self._fingerprint()
         if self._store is None or self._loaded != fingerprint:
-            store = ox.Store()
-            try:
-                store.bulk_load(path=str(self.dump), format=ox.RdfFormat.TURTLE)
-            except (SyntaxError, ValueError, OSError) as exc:
-                raise StoreError(f"{self.dump}: cannot be loaded ({_first(exc)})") from None
-            self._store, self._loaded = store, fingerprint
+            self._store, self._loaded = _load_in_memory(self.dump), fingerprint
         return self._store
+
+    def _note(self, seconds: float) -> None:
+        """Count ``seconds`` of a query on disk; start the move into memory once they add up
+        to the expected load (``memory=None`` only, and only for a dump that fits)."""
+        self.spent_on_disk += seconds
+        if self._promoting is not None and self._promoting.is_alive():
+            return
+        if self.spent_on_disk < self.load_estimate():
+            return
+        size = self._fingerprint()["size"]
+        if size * MEMORY_PER_BYTE > memory_budget():
+            return
+        self.spent_on_disk = 0.0
+        self._promoting = threading.Thread(target=self._promote, args=(self._fingerprint(),),
+                                           name="normgraph-memory", daemon=True)
+        self._promoting.start()
+
+    def _promote(self, fingerprint: dict[str, Any]) -> None:
+        try:
+            held = _load_in_memory(self.dump)
+        except StoreError:
+            return  # the on-disk store goes on answering; it reports the dump's own errors
+        if self._fingerprint() == fingerprint:
+            self._held, self._loaded = held, fingerprint
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a move into memory under way (if any); whether queries now run in
+        memory."""
+        if self._promoting is not None:
+            self._promoting.join(timeout)
+        return self.in_memory
 
     def select(self, query: str, params: dict[str, Term] | None = None) -> Result:
         """Run ``query`` (parameters bound as a ``VALUES`` block) on the local store."""
-        return select_on(self.store(), query, params)
+        store = self.store()
+        if self.memory is not None or store is not self._store:
+            return select_on(store, query, params)
+        start = time.perf_counter()
+        try:
+            return select_on(store, query, params)
+        finally:
+            self._note(time.perf_counter() - start)
+
+
+#: bytes of Turtle pyoxigraph loads into memory a second, measured on this project's dumps on
+#: a 2-core machine (18 MB in 0.74 s, 181 MB in 10.3 s): only the order of magnitude matters
+LOAD_RATE = 18_000_000
+#: resident bytes an in-memory pyoxigraph store takes per byte of Turtle loaded (measured: 176
+#: MiB for an 18 MB dump, 1,262 MiB for 181 MB)
+MEMORY_PER_BYTE = 7.5
+
+
+def memory_budget() -> float:
+    """The most an in-memory store may take: a quarter of the machine's physical memory."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 4
+    except (ValueError, OSError, AttributeError):
+        return 1 << 30
+
+
+def _load_in_memory(dump: Path) -> Any:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.TURTLE)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise StoreError(f"{dump}: cannot be loaded ({_first(exc)})") from None
+    return store
 
 
 def select_on(store: Any, query: str, params: dict[str, Term] | None = None) -> Result:
@@ -252,12 +337,30 @@ def select_on(store: Any, query: str, params: dict[str, Term] | None = None) -> 
         rows = [{"subject": _value(t.subject), "predicate": _value(t.predicate),
                  "object": _value(t.object)} for t in solutions]
         return Result(["subject", "predicate", "object"], rows)
+    import pyoxigraph as ox
+
     columns = [v.value for v in solutions.variables]
     rows, types = [], []
-    for s in solutions:
-        rows.append({c: _value(s[c]) for c in columns})
-        types.append({c: _datatype(s[c]) for c in columns})
+    # the hot loop of every query: a solution's terms taken in column order, each read once
+    literal, plain = ox.Literal, _PLAIN
+    for solution in solutions:
+        row: dict[str, str | None] = {}
+        kinds: dict[str, str | None] = {}
+        for column, term in zip(columns, solution, strict=True):
+            if term is None:
+                row[column] = kinds[column] = None
+                continue
+            row[column] = term.value
+            kind = term.datatype.value if isinstance(term, literal) else None
+            # plain and language-tagged strings have no other value than their text
+            kinds[column] = None if kind in plain else kind
+        rows.append(row)
+        types.append(kinds)
     return Result(columns, rows, types)
+
+
+_PLAIN = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 
 
 def link_index_of(select: Callable[[str], Result]) -> dict[str, Any]:
@@ -424,14 +527,29 @@ Store = LocalStore | RemoteStore
 
 def open_store(dump: Path | None = None, endpoint: str | None = None,
                timeout: float = 30.0) -> Store:
-    """The remote endpoint when one is given, else the local store over ``dump``."""
+    """The remote endpoint when one is given, else the local store over ``dump``: the same
+    :class:`LocalStore` object for the same dump and cache within a process, so that a
+    process asking many questions (a notebook calling ``api.query``) has them counted
+    together and moves into memory when they add up (see :attr:`LocalStore.memory`)."""
     if endpoint:
         return RemoteStore(endpoint, timeout)
     if dump is None:
         from ..resources import default_dump
 
         dump = default_dump()
-    return LocalStore(dump)
+    key = (str(Path(dump).resolve()), str(cache_dir()))
+    with _OPEN_LOCK:
+        store = _OPEN.pop(key, None) or LocalStore(dump)
+        _OPEN[key] = store  # the most recently used last
+        while len(_OPEN) > _OPEN_MAX:  # each holds open files and maybe a graph in memory
+            _OPEN.pop(next(iter(_OPEN)))
+    return store
+
+
+#: the local stores :func:`open_store` handed out, by (dump, cache folder), oldest first
+_OPEN: dict[tuple[str, str], LocalStore] = {}
+_OPEN_LOCK = threading.Lock()
+_OPEN_MAX = 4
 
 
 def push(dump: Path, endpoint: str, graph: str | None = None, timeout: float = 60.0) -> int:
