@@ -124,3 +124,23 @@ def test_a_process_ending_while_the_move_runs_ends_cleanly(tmp_path: Path) -> No
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "asked\n" and proc.stderr == ""
+
+
+def test_a_command_asks_on_disk_and_never_loads_the_dump_into_memory(
+        dump: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from normgraph.cli import app
+
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(triplestore, "LOAD_RATE", 1e15)  # any question would pay for a load
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["query", "timeline", "--dump", str(dump)])
+        assert result.exit_code == 0, result.output
+    held = [(key[2], store) for key, store in triplestore._OPEN.items()
+            if key[0] == str(dump.resolve())]
+    assert [memory for memory, _ in held] == [False]  # the commands' one store, kept on disk
+    used = held[0][1]
+    assert used.spent_on_disk == 0.0 and not used.wait(timeout=60)
+    assert api.open_store(dump, memory=False) is used
+    assert api.open_store(dump) is not used  # a notebook's store is another

@@ -32,7 +32,8 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
     from ..api import LocalStore, StoreError, open_store
 
     try:
-        store = open_store(dump, endpoint, timeout)
+        # a command asks one question: on disk, never moved into memory
+        store = open_store(dump, endpoint, timeout, memory=False)
         if isinstance(store, LocalStore):
             ready = store.indexed() if index else store.fresh()
             with nullcontext() if ready or not sys.stderr.isatty() else _spinner(

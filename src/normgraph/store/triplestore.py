@@ -526,28 +526,30 @@ Store = LocalStore | RemoteStore
 
 
 def open_store(dump: Path | None = None, endpoint: str | None = None,
-               timeout: float = 30.0) -> Store:
+               timeout: float = 30.0, memory: bool | None = None) -> Store:
     """The remote endpoint when one is given, else the local store over ``dump``: the same
-    :class:`LocalStore` object for the same dump and cache within a process, so that a
-    process asking many questions (a notebook calling ``api.query``) has them counted
-    together and moves into memory when they add up (see :attr:`LocalStore.memory`)."""
+    :class:`LocalStore` object for the same dump, cache and ``memory`` within a process, so
+    that a process asking many questions (a notebook calling ``api.query``) has them counted
+    together and moves into memory when they add up (see :attr:`LocalStore.memory`; a
+    one-shot command passes ``memory=False``)."""
     if endpoint:
         return RemoteStore(endpoint, timeout)
     if dump is None:
         from ..resources import default_dump
 
         dump = default_dump()
-    key = (str(Path(dump).resolve()), str(cache_dir()))
+    key = (str(Path(dump).resolve()), str(cache_dir()), memory)
     with _OPEN_LOCK:
-        store = _OPEN.pop(key, None) or LocalStore(dump)
+        store = _OPEN.pop(key, None) or LocalStore(dump, memory=memory)
         _OPEN[key] = store  # the most recently used last
         while len(_OPEN) > _OPEN_MAX:  # each holds open files and maybe a graph in memory
             _OPEN.pop(next(iter(_OPEN)))
     return store
 
 
-#: the local stores :func:`open_store` handed out, by (dump, cache folder), oldest first
-_OPEN: dict[tuple[str, str], LocalStore] = {}
+#: the local stores :func:`open_store` handed out, by (dump, cache folder, memory), oldest
+#: first
+_OPEN: dict[tuple[str, str, bool | None], LocalStore] = {}
 _OPEN_LOCK = threading.Lock()
 _OPEN_MAX = 4
 
