@@ -68,7 +68,7 @@ if TYPE_CHECKING:
         read_documents,
     )
     from .read.catalog import CatalogError, load_catalog
-    from .read.readers import ReadError
+    from .read.readers import ReadError, read_file
     from .read.symbols import Symbol, SymbolError
     from .read.symbols import parse as parse_symbol
     from .resources import Paths, default_dump, default_root
@@ -94,6 +94,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SymbolError": ("read.symbols", "SymbolError"),
     "parse_symbol": ("read.symbols", "parse"),
     "ReadError": ("read.readers", "ReadError"),
+    "read_file": ("read.readers", "read_file"),
     "CatalogError": ("read.catalog", "CatalogError"),
     "load_catalog": ("read.catalog", "load_catalog"),
     "extract": ("extract.records", "extract"),
@@ -191,6 +192,7 @@ __all__ = [
     "RELATION_BY_PROPERTY",
     "ROW_FORMATS",
     "ReadError",
+    "read_file",
     "Reference",
     "ReferenceDataError",
     "RemoteStore",

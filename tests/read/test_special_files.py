@@ -99,3 +99,27 @@ def test_reference_data_that_is_a_fifo_is_one_line(project: Path) -> None:
     assert proc.stderr.strip().splitlines()[-1].endswith(
         "norms.yaml: is a FIFO (named pipe), not a regular file; only regular files are read")
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_query_file_that_is_not_a_regular_file_is_one_line(tmp_path: Path, kind: str) -> None:
+    query = tmp_path / "q.rq"
+    if kind == "fifo":
+        os.mkfifo(query)
+    else:
+        query.symlink_to("/dev/zero")
+    proc = subprocess.run([NORMGRAPH, "sparql", f"@{query}"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"normgraph: {query}: cannot read the query (")
+    assert "not a regular file" in lines[0]
+
+
+def test_a_query_file_is_read_and_run(tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", encoding="utf-8")
+    proc = subprocess.run([NORMGRAPH, "sparql", f"@{query}", "--format", "csv"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "n" and int(proc.stdout.splitlines()[1]) > 0

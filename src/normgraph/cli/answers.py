@@ -130,13 +130,17 @@ def sparql_cmd(
     timeout: float = TimeoutOpt,
 ) -> None:
     """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
-    from ..api import StoreError, is_update
+    from ..api import ReadError, StoreError, is_update, read_file
 
     if query.startswith("@"):
+        # read as a source file is: a regular file only (a FIFO would block for ever, a
+        # device never end), and bounded
         try:
-            query = Path(query[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(f"{query[1:]}: cannot read the query ({getattr(exc, 'strerror', None) or exc})")
+            query = read_file(Path(query[1:]), limit=1 << 20).decode("utf-8")
+        except ReadError as exc:
+            fail(f"{query[1:]}: cannot read the query ({exc})")
+        except UnicodeDecodeError:
+            fail(f"{query[1:]}: cannot read the query (not UTF-8 text)")
     if is_update(query):
         fail("updates are not allowed: normgraph only reads the graph", 2)
     store = _store(dump, endpoint, timeout)
