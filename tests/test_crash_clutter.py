@@ -140,3 +140,23 @@ def test_a_dead_writer_is_swept_but_a_locked_file_is_not(tmp_path: Path) -> None
         assert sweep_dead(tmp_path, "normgraph-validate-*") == []
     assert sweep_dead(tmp_path, "normgraph-validate-*") == [unnamed]
     assert not unnamed.exists()
+
+
+def test_a_killed_site_build_leaves_nothing_after_the_next(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "NORMGRAPH_CACHE": str(tmp_path / "cache")}
+
+    def stores() -> list[Path]:
+        return sorted(scratch.glob("normgraph-site*"))
+
+    command = [NORMGRAPH, "site", "-o", str(tmp_path / "site")]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    # killed once it has made the scratch store it draws the lineage pictures from
+    assert _kill_when(proc, lambda: bool(stores())), "the site was made before the kill"
+    [left] = stores()
+    assert f".{proc.pid}." in left.name
+    done = subprocess.run(command, env=env, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert stores() == []  # the dead one swept, its own removed

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .extract.records import extract
     from .graph.builder import GraphInput, build_dataset
     from .graph.dump import FORMATS as DUMP_FORMATS
-    from .graph.dump import serialize, to_turtle, write_atomic
+    from .graph.dump import serialize, sweep_dead, to_turtle, write_atomic
     from .graph.reference import ReferenceError as ReferenceDataError
     from .graph.reference import load_reference
     from .graph.vocab import CITO, ELI, NG, RELATION_BY_PROPERTY, IRIError, instrument_iri
@@ -110,6 +110,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "instrument_iri": ("graph.vocab", "instrument_iri"),
     "DUMP_FORMATS": ("graph.dump", "FORMATS"),
     "serialize": ("graph.dump", "serialize"),
+    "sweep_dead": ("graph.dump", "sweep_dead"),
     "to_turtle": ("graph.dump", "to_turtle"),
     "write_atomic": ("graph.dump", "write_atomic"),
     "Report": ("check.validate", "Report"),
@@ -248,6 +249,7 @@ __all__ = [
     "search_index",
     "search_paragraphs",
     "serialize",
+    "sweep_dead",
     "shorten",
     "shortest_chain",
     "stats",

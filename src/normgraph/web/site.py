@@ -404,7 +404,11 @@ class Site:
         from ..api import lineage_dot as to_dot
 
         if self._store is None:
-            self._tmp = tempfile.mkdtemp(prefix="normgraph-site-")
+            from ..api import sweep_dead
+
+            # the stores of sites whose process was killed before it could remove them
+            sweep_dead(Path(tempfile.gettempdir()), "normgraph-site.*.tmp")
+            self._tmp = tempfile.mkdtemp(prefix=f"normgraph-site.{os.getpid()}.", suffix=".tmp")
             self._store = LocalStore(self.dump, cache=Path(self._tmp))
         lin = lineage(self._store, str(symbol), depth=2)
         if not lin.links:
