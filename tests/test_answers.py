@@ -482,3 +482,23 @@ def test_push_replaces_a_named_graph(oxigraph: str, tmp_path: Path) -> None:
     remote = RemoteStore(oxigraph + "/query")
     n = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert int(n.rows[0]["n"]) == len(Graph().parse(DUMP, format="turtle"))
+
+
+def test_without_plain_references_the_lineage_keeps_what_typed_links_reach() -> None:
+    from normgraph.answer.lineage import Instrument, Link
+    from normgraph.api import Lineage, render_lineage
+
+    # listed out of walking order: C's link comes before the one that reaches C; E is reached
+    # only through D, which only a plain reference reaches
+    links = [Link("C", "recalls", "B", "pp2", 2), Link("R", "refers to", "D", "pp1", 1),
+             Link("R", "recalls", "C", "pp3", 3), Link("D", "recalls", "E", "pp1", 1)]
+    lin = Lineage("R", "up", {s: Instrument(s) for s in "RBCDE"}, links,
+                  {"R": 0, "B": 2, "C": 1, "D": 1, "E": 2})
+    assert render_lineage(lin, "tree", all_links=False) == (
+        "R\n└── recalls C  [para pp3]\n    └── recalls B  [para pp2]\n"
+        "(+ 1 plain reference (refers to) from 1 instrument not shown; --all lists them)\n")
+    rows = [line for line in render_lineage(lin, "md", all_links=False).splitlines()
+            if line.startswith("| ") and not line.startswith("| from")]
+    assert [r.split(" | ")[:3] for r in rows] == [["| C", "recalls", "B"],
+                                                   ["| R", "recalls", "C"]]
+    assert "recalls E" in render_lineage(lin, "tree", all_links=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from ..graph.vocab import inverse_label
@@ -340,19 +340,24 @@ def typed_only(lin: Lineage) -> tuple[Lineage, Counter[str]]:
     were left out per citing instrument."""
     kept = Lineage(lin.root, lin.direction, links=[lk for lk in lin.links
                                                    if lk.relation != PLAIN])
-    reach = {lin.root}
     up = lin.direction == "up"
-    changed = True
-    while changed:  # the links come breadth-first, so this settles in a pass or two
-        changed = False
-        for lk in kept.links:
-            near, far = (lk.source, lk.target) if up else (lk.target, lk.source)
-            if near in reach and far not in reach:
-                reach.add(far)
-                changed = True
+    onward: dict[str, list[str]] = defaultdict(list)
+    for lk in kept.links:
+        near, far = (lk.source, lk.target) if up else (lk.target, lk.source)
+        onward[near].append(far)
+    # one breadth-first walk; each instrument's depth is its distance over typed links only
+    depth = {lin.root: 0}
+    frontier = deque([lin.root])
+    while frontier:
+        near = frontier.popleft()
+        for far in onward.get(near, ()):
+            if far not in depth:
+                depth[far] = depth[near] + 1
+                frontier.append(far)
+    reach = depth.keys()
     kept.links = [lk for lk in kept.links if (lk.source if up else lk.target) in reach]
     kept.instruments = {s: i for s, i in lin.instruments.items() if s in reach}
-    kept.depth = {s: d for s, d in lin.depth.items() if s in reach}
+    kept.depth = {s: depth[s] for s in lin.depth if s in reach}
     left = Counter(lk.source if up else lk.target for lk in
                    {(lk.source, lk.target): lk for lk in lin.links
                     if lk.relation == PLAIN and (lk.source if up else lk.target) in reach
