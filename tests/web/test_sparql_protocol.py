@@ -5,6 +5,7 @@ endpoint staying up and at home under hostile requests."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -307,3 +308,40 @@ def test_a_cheap_query_is_not_stuck_behind_an_expensive_one() -> None:
         proc.terminate()
         proc.wait(timeout=10)
     slow.join(timeout=30)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_workers_end_with_their_server_even_mid_query(how: int) -> None:
+    url, proc = start_server("--workers", "2", "--query-timeout", "600")
+    workers = _workers(proc.pid)
+    try:
+        assert len(workers) == 2 and all(_running(w) for w in workers)
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        threading.Thread(target=lambda: _quietly(ask, url, heavy), daemon=True).start()
+        time.sleep(1.0)  # the runaway query is under way in a worker
+        os.kill(proc.pid, how)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_running(w) for w in workers):
+            time.sleep(0.1)
+        assert not [w for w in workers if _running(w)]
+    finally:  # nothing left running whatever failed
+        for pid in (proc.pid, *workers):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+def _quietly(fn, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        fn(*args)
+    except OSError:
+        pass

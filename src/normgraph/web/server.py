@@ -10,15 +10,19 @@ Queries run in a pool of worker processes, each holding the graph in an in-memor
 store and answering one query at a time under its own timeout: a query that overruns has its
 worker stopped and replaced (HTTP 503), and so has one that kills its worker (HTTP 500). Results
 are cut at the row limit (the ``X-Result-Truncated`` header says so). Updates are refused
-(HTTP 403), and so is ``SERVICE`` unless allowed, so that the server fetches nothing.
+(HTTP 403), and so is ``SERVICE`` unless allowed, so that the server fetches nothing. SIGTERM
+stops the server as Ctrl-C does, workers included; a worker whose server was killed ends by
+itself, even in the middle of a query.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -86,11 +90,14 @@ GRAPH_MEDIA = {"text/turtle": "TURTLE", "application/x-turtle": "TURTLE",
                "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML"}
 
 
-def _worker(dump: str, conn: Any) -> None:
+def _worker(dump: str, conn: Any, parent: int) -> None:
     """A query process: the dump in an in-memory Oxigraph store, answering one request at a
-    time from its pipe until the pipe closes."""
+    time from its pipe until the pipe closes, or until the server process ``parent`` is gone
+    (killed, it cannot stop its workers: one deep in a runaway query would never read its
+    pipe again, and would run on alone)."""
     import pyoxigraph as ox
 
+    threading.Thread(target=_orphaned_exit, args=(parent,), daemon=True).start()
     store = ox.Store()
     store.bulk_load(path=dump, format=ox.RdfFormat.TURTLE)
     conn.send("ready")
@@ -104,6 +111,14 @@ def _worker(dump: str, conn: Any) -> None:
         except Exception as exc:  # a malformed query: one line back to the client
             text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             conn.send(("error", text))
+
+
+def _orphaned_exit(parent: int) -> None:
+    """End this process as soon as its parent has gone (it is then another's child). Oxigraph
+    evaluates a query without holding the GIL, so this thread runs during one."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
 
 
 def _answer(store: Any, query: str, accept: str, limit: int, default_graphs: list[str],
@@ -165,7 +180,7 @@ class _Worker:
     def __init__(self, dump: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(dump, child), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(dump, child, os.getpid()), daemon=True)
         self.proc.start()
         child.close()  # so that the parent sees EOF when the worker dies
         if self.conn.recv() != "ready":
@@ -454,6 +469,11 @@ def serve(dump: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float 
     server, pool = make_server(dump, host, port, timeout, limit, workers, allow_service)
     print(f"serving {dump} at http://{host}:{server.server_address[1]}/ "
           f"(SPARQL at /sparql; Ctrl-C stops)", flush=True)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # a service manager's SIGTERM stops it as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
