@@ -111,25 +111,70 @@ def _pieces(path: Path) -> list[str]:
     return list(turtle_chunks(Graph().parse(path, format="turtle"), chunk_bytes=20_000))
 
 
-def test_a_callers_store_loaded_piece_by_piece_holds_the_whole_graph(tmp_path: Path) -> None:
+def _quads(store) -> set[str]:
+    return {str(q) for q in store}
+
+
+def test_a_callers_store_loaded_piece_by_piece_holds_exactly_the_graph(tmp_path: Path) -> None:
     # the build's local query store takes each piece in a bulk load of its own (one bulk load
-    # of the whole stream buffers about a gigabyte): the pieces together make the same store
+    # of the whole stream buffers about a gigabyte): the pieces together make the dump's
+    # graph, and nothing else (no lexical forms the validator would have added)
     import pyoxigraph as ox
 
     from normgraph.graph.dump import prefix_lines
 
-    pieces = _pieces(ROOT / "data" / "normgraph.ttl")
+    dump = ROOT / "data" / "normgraph.ttl"
+    pieces = _pieces(dump)
     assert len(pieces) > 3
-    stores = {}
-    for owned in (True, False):
-        store = ox.Store(str(tmp_path / "db")) if owned else None
-        loader = TurtleLoader(prefix_lines(), store=store)
+    expected = _quads(ox.parse(path=str(dump), format=ox.RdfFormat.TURTLE))
+    for lexical in (True, False):
+        store = ox.Store(str(tmp_path / f"db-{lexical}"))
+        loader = TurtleLoader(prefix_lines(), store=store, lexical=lexical)
         for piece in pieces:
             loader.feed(piece)
         loader.end()
-        stores[owned] = {str(q) for q in loader.store}
+        assert _quads(store) == expected and len(expected) > 1000
         loader.close()
-    assert stores[True] == stores[False] and len(stores[True]) > 1000
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.name)
+def test_validation_on_a_callers_store_finds_the_same_and_leaves_only_the_graph(
+        path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a large build validates on its on-disk local query store (one load, not two): the same
+    # findings as in memory, and afterwards the store holds the data fed, no scratch graph
+    import pyoxigraph as ox
+
+    monkeypatch.setattr(shacl_sparql, "REMOVE_BATCH", 7)  # several batches even here
+    ontology = (ROOT / "ontology" / "normgraph.ttl").read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    memory = _loaded(monkeypatch, False, text, ontology)
+    try:
+        expected = _set(memory.finish())
+    finally:
+        memory.close()
+    store = ox.Store(str(tmp_path / "db"))
+    loader = TurtleLoader(store=store)
+    for piece in (text, ontology):
+        loader.feed(piece)
+    try:
+        assert _set(loader.finish()) == expected
+    finally:
+        loader.close()
+    fed = ox.Store()
+    for piece in (text, ontology):
+        fed.load(piece.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    assert _quads(store) == _quads(fed)
+    assert not list(store.named_graphs())
+    assert bool(expected) == path.name.endswith("-invalid.ttl")
+
+
+def test_a_loader_without_lexical_forms_does_not_validate(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    loader = TurtleLoader(store=ox.Store(str(tmp_path / "db")), lexical=False)
+    with pytest.raises(ValueError):
+        loader.finish()
+    loader.close()
 
 
 def test_a_broken_piece_fails_a_callers_store_without_hanging(tmp_path: Path) -> None:

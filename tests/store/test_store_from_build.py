@@ -109,3 +109,64 @@ def test_a_staging_folder_left_by_a_dead_process_is_swept(tmp_path: Path) -> Non
     mine.mkdir()
     assert store.indexed() is False and store.link_index()["links"]
     assert not left.exists() and mine.exists()
+
+
+def _quads(store) -> list[str]:
+    return sorted(str(q) for q in store)
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["validated-in-memory", "on-the-store"])
+def test_the_built_store_holds_exactly_the_dump(project: Path, tmp_path: Path, on_disk: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # validated on the query store itself (a graph of DISK_FROM triples and up) or in memory
+    # beside it, the store the build leaves holds the dump's triples and nothing else: none of
+    # the validator's scratch graphs, which `GRAPH ?g` queries would see
+    import pyoxigraph as ox
+
+    from normgraph.check import shacl_sparql
+
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    if on_disk:
+        monkeypatch.setattr(shacl_sparql, "DISK_FROM", 0)
+    result = api.build(api.Paths(project), validator="oxigraph")
+    assert result.ok and result.written
+    store = api.LocalStore(result.written)
+    assert store.indexed()
+    assert _quads(store.store()) == _quads(ox.parse(path=str(result.written),
+                                                    format=ox.RdfFormat.TURTLE))
+    graphs = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert graphs.rows == []
+    fresh = api.LocalStore(result.written, cache=tmp_path / "other")
+    assert fresh.link_index()["links"] == store.link_index()["links"]
+    assert fresh.link_index()["instruments"] == store.link_index()["instruments"]
+
+
+def test_a_graph_that_fails_on_the_store_swaps_in_neither_dump_nor_store(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from normgraph.check import shacl_sparql
+
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    first = api.build(api.Paths(project), validator="oxigraph")
+    assert first.ok and first.written
+    dump = first.written
+    store = api.LocalStore(dump)
+    before = {name: (store.home / name).read_bytes() for name in ("stamp.json", "links.json")}
+    dump_before = dump.read_bytes()
+    norms = project / "data" / "reference" / "norms.yaml"
+    # a norm notation outside 13(a)..13(k) is something only the shapes catch
+    norms.write_text(norms.read_text(encoding="utf-8").replace('"13(k)"', '"13(z)"'),
+                     encoding="utf-8")
+    in_memory = api.build(api.Paths(project), validator="oxigraph", write=False)
+    monkeypatch.setattr(shacl_sparql, "DISK_FROM", 0)  # validated on the staged query store
+    failed = api.build(api.Paths(project), validator="oxigraph")
+    assert not failed.report.conforms and not failed.written
+    found = [f.line() for f in failed.report.findings]
+    assert found == [f.line() for f in in_memory.report.findings]
+    assert any("norm/13z" in line and "skos:notation" in line for line in found), found
+    # the old dump and its store stay, as they were; no staging folder is left behind
+    assert dump.read_bytes() == dump_before
+    assert {name: (store.home / name).read_bytes() for name in before} == before
+    assert store.indexed()
+    symbols = {row[0] for row in store.link_index()["instruments"]}
+    assert "A/RES/73/27" in symbols
+    assert not [p for p in store.home.iterdir() if p.name.startswith(("db.", "old."))]

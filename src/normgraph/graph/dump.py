@@ -124,17 +124,19 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
                 t, URIRef) else _term(t, prefixes)
         return text
 
-    by_subject: dict[Any, list[tuple[str, str]]] = {}
-    for s, p, o in triples:
-        pairs = by_subject.get(s)
-        if pairs is None:
-            pairs = by_subject[s] = []
-        pairs.append((render(p), render(o)))
+    # each subject keeps the triples themselves (which ``triples`` holds anyway), rendered when
+    # its block is written: a (predicate, object) text pair per triple held for the whole
+    # write cost 64 bytes a triple (190 MB at 10,000 documents)
+    by_subject: dict[Any, list[tuple[Any, Any, Any]]] = {}
+    for triple in triples:
+        held = by_subject.get(triple[0])
+        if held is None:
+            held = by_subject[triple[0]] = []
+        held.append(triple)
     out: list[str] = []
     size = 0
     for s in sorted(by_subject, key=str):
-        pairs = by_subject.pop(s)
-        pairs.sort()
+        pairs = sorted([(render(p), render(o)) for _, p, o in by_subject.pop(s)])
         lines = []
         pred = None
         objects: list[str] = []
