@@ -15,9 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..read.catalog import SOURCE
-from ..read.readers import ReadError, read_file
-from ..read.safe_yaml import YamlError, load
-from ..read.schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
+from ..read.schema import (
+    DATE,
+    NUMBERED,
+    TEXT,
+    DataFileError,
+    ListOf,
+    Record,
+    load_checked,
+)
 from ..read.symbols import SymbolError, parse
 from ..resources import resource_dir
 from .phrases import PhraseMatcher, stems
@@ -292,8 +298,6 @@ _FILES = {
 }
 
 
-#: the largest reference file read
-MAX_BYTES = 16 * 1024 * 1024
 _SOURCES = ListOf((TEXT, SOURCE), single=True)  # a symbol, or a source record
 _LABELS = ListOf(TEXT, single=True)
 _CONCEPT = {"key": TEXT, "label": TEXT, "notation": TEXT, "definition": TEXT, "note": TEXT,
@@ -333,17 +337,9 @@ def load_reference(directory: Path | str | None = None) -> ReferenceData:
         if not path.exists():
             continue
         try:
-            # a regular file, read up to a bound: a FIFO or a device here must not hang a build
-            text = read_file(path, limit=MAX_BYTES).decode("utf-8")
-            raw = load(text, max_bytes=MAX_BYTES)
-            if raw is not None:
-                check(raw, SCHEMAS[name], path=name)
-        except ReadError as exc:
-            raise ReferenceError(f"{path}: {exc}") from None
-        except (YamlError, SchemaError) as exc:
-            raise ReferenceError(f"{path}: {exc}") from None
-        except UnicodeDecodeError:
-            raise ReferenceError(f"{path}: not UTF-8 text") from None
+            raw = load_checked(path, SCHEMAS[name], name)
+        except DataFileError as exc:
+            raise ReferenceError(str(exc)) from None
         if raw is None:
             continue
         records = raw.get(name) if isinstance(raw, dict) else raw

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .readers import ReadError, read_file
-from .safe_yaml import YamlError, line_of, load
-from .schema import DATE, NUMBERED, TEXT, ListOf, Record, SchemaError, check
+from .safe_yaml import line_of
+from .schema import DATE, NUMBERED, TEXT, DataFileError, ListOf, Record, load_checked
 from .symbols import SymbolError, parse
 
 __all__ = ["CatalogEntry", "CatalogError", "load_catalog", "KINDS"]
@@ -33,7 +32,6 @@ DOCUMENT = Record(
     frozenset({"file", "kind"}), name="document record")
 CATALOG = Record({"documents": ListOf(DOCUMENT)}, name="catalog")
 #: the largest catalog read (about 30,000 records)
-MAX_BYTES = 16 * 1024 * 1024
 
 
 class CatalogError(ValueError):
@@ -70,18 +68,9 @@ def load_catalog(path: str | Path) -> dict[str, CatalogEntry]:
     if not p.exists():
         return {}
     try:
-        # a regular file, read up to a bound: a FIFO or a device here must not hang a build
-        raw = read_file(p, limit=MAX_BYTES)
-        data = load(raw.decode("utf-8"), max_bytes=MAX_BYTES) or {"documents": []}
-        check(data, CATALOG, path="catalog")
-    except ReadError as exc:
-        raise CatalogError(f"{p}: {exc}") from None
-    except (YamlError, SchemaError) as exc:
-        raise CatalogError(f"{p}: {exc}") from None
-    except UnicodeDecodeError:
-        raise CatalogError(f"{p}: not UTF-8 text") from None
-    except OSError as exc:
-        raise CatalogError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+        data = load_checked(p, CATALOG, "catalog") or {"documents": []}
+    except DataFileError as exc:
+        raise CatalogError(str(exc)) from None
     records = data.get("documents") or []
     entries: dict[str, CatalogEntry] = {}
     for i, rec in enumerate(records):

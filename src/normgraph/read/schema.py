@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .safe_yaml import line_of
+from .readers import ReadError, read_file
+from .safe_yaml import YamlError, line_of, load
 
-__all__ = ["TEXT", "NUMBERED", "DATE", "Record", "ListOf", "SchemaError", "check"]
+__all__ = ["TEXT", "NUMBERED", "DATE", "Record", "ListOf", "SchemaError", "check",
+           "DataFileError", "MAX_BYTES", "load_checked"]
 
 TEXT = "text"
 NUMBERED = "text or number"
@@ -25,6 +28,32 @@ DATE = "date (YYYY-MM-DD)"
 
 class SchemaError(ValueError):
     """A value that does not fit its schema: ``line N: key: problem``."""
+
+
+class DataFileError(ValueError):
+    """A YAML data file that cannot be used: one line, ``<path>: problem``."""
+
+
+#: the most a YAML data file (the catalog, a reference file) may hold
+MAX_BYTES = 16 * 1024 * 1024
+
+
+def load_checked(path: Path, spec: Any, name: str) -> Any:
+    """The YAML data file at ``path``, read as sources are (a regular file only, at most
+    :data:`MAX_BYTES`: a FIFO or a device here must not hang a build), parsed with
+    :mod:`.safe_yaml`'s limits and checked against ``spec`` (faults read ``name: line N:
+    ...``); None for an empty file. Raises :class:`DataFileError` naming the file."""
+    try:
+        data = load(read_file(path, limit=MAX_BYTES).decode("utf-8"), max_bytes=MAX_BYTES)
+        if data is not None:
+            check(data, spec, path=name)
+    except (ReadError, YamlError, SchemaError) as exc:
+        raise DataFileError(f"{path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return data
 
 
 @dataclass(frozen=True)
