@@ -240,7 +240,7 @@ class LocalStore:
     def load_estimate(self) -> float:
         """Seconds a load of the dump into memory is expected to take (its size at
         :data:`LOAD_RATE`)."""
-        return self._fingerprint()["size"] / LOAD_RATE
+        return _load_seconds(self._fingerprint()["size"])
 
     def _in_memory(self) -> Any:
         """The dump in an in-memory store, loaded again when the dump changed."""
@@ -255,13 +255,13 @@ class LocalStore:
         self.spent_on_disk += seconds
         if self._promoting is not None and self._promoting.is_alive():
             return
-        if self.spent_on_disk < self.load_estimate():
-            return
-        size = self._fingerprint()["size"]
-        if size * MEMORY_PER_BYTE > memory_budget():
+        # the dump the disk store answered for, as store() found it just now: no new stat
+        fingerprint = self._opened or self._fingerprint()
+        size = fingerprint["size"]
+        if self.spent_on_disk < _load_seconds(size) or size * MEMORY_PER_BYTE > memory_budget():
             return
         self.spent_on_disk = 0.0
-        self._promoting = threading.Thread(target=self._promote, args=(self._fingerprint(),),
+        self._promoting = threading.Thread(target=self._promote, args=(fingerprint,),
                                            name="normgraph-memory", daemon=True)
         self._promoting.start()
 
@@ -298,6 +298,10 @@ LOAD_RATE = 18_000_000
 #: resident bytes an in-memory pyoxigraph store takes per byte of Turtle loaded (measured: 176
 #: MiB for an 18 MB dump, 1,262 MiB for 181 MB)
 MEMORY_PER_BYTE = 7.5
+
+
+def _load_seconds(size: int) -> float:
+    return size / LOAD_RATE
 
 
 def memory_budget() -> float:
