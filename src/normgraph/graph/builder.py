@@ -59,7 +59,8 @@ CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD = (  # type: ignore[misc
     terms(ns) for ns in (CITO, DCTERMS, ELI, NG, ORG, PROV, RDF, RDFS, SKOS, XSD))
 
 __all__ = ["GraphInput", "Assembled", "assemble", "build_graphs", "build_dataset", "to_dataset",
-           "graph_iri", "document_iri"]
+           "graph_iri", "document_iri", "Builder", "start", "document_part", "finish",
+           "wanted_wordings"]
 
 DOCUMENT_TYPES = ("resolution", "decision", "report", "document", "web page", "news item")
 SUBDIVISION_TYPES = ("title", "header", "preambular", "operative", "report-paragraph",
@@ -99,19 +100,74 @@ class GraphInput:
     digests: dict[str, str] = field(default_factory=dict)
 
 
-class _Builder:
-    def __init__(self) -> None:
+@dataclass(frozen=True)
+class _Later:
+    """A curated source that names another source file, while not every file's IRI is known
+    (a document built on its own): the triple is kept in :attr:`Builder.pending` and made by
+    :func:`finish`."""
+
+    file: str
+    paragraph: str | None
+
+
+def _para_key(iri: URIRef) -> int:
+    """A paragraph's IRI as 8 bytes (what a builder keeps of every paragraph it holds)."""
+    return int.from_bytes(hashlib.blake2b(iri.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "big")
+
+
+class Builder:
+    """The graph being made: triples by named graph, and what the whole graph needs from
+    each part (cited instruments, stub paragraphs, wordings...).
+
+    A source file's document is built by a builder of its own (:func:`document_part`, in a
+    worker process for large corpora), which the builder that made the reference data
+    (:func:`start`) takes in with :meth:`absorb`, in file-name order; :func:`finish` then adds
+    what only the whole corpus decides."""
+
+    def __init__(self, wanted: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.graphs: dict[str, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
         self.current = "reference"
         self.warnings: list[str] = []
         # symbol -> {"date": {iso: [where]}, "kind": str}
         self.cited: dict[str, dict[str, Any]] = {}
-        self.held: dict[str, URIRef] = {}
         #: held documents whose own text (or catalog record) dates them
         self.dated: set[str] = set()
         # paragraphs named by curated sources: added at the end unless a held document has them
         self.stubs: dict[URIRef, set[tuple[URIRef, URIRef, Any]]] = defaultdict(set)
-        self.paragraphs: set[URIRef] = set()
+        #: every paragraph a held document has (see _para_key)
+        self.paragraphs: set[int] = set()
+        #: (symbol, paragraph) pairs the reference data words a norm by, and those held
+        self.wanted = wanted
+        self.wordings: dict[tuple[str, str], tuple[URIRef, Any]] = {}
+        #: whether ``files`` names every source file (else a curated source naming another
+        #: file waits in ``pending``: graph, subject, predicate, the source)
+        self.complete = True
+        self.pending: list[tuple[str, URIRef, URIRef, _Later]] = []
+
+    def absorb(self, part: Builder) -> None:
+        """Take in what a document's own builder made (parts are absorbed in file-name order,
+        so the result is what one builder taking the documents in that order makes)."""
+        for name, triples in part.graphs.items():
+            self.graphs[name] |= triples
+        for symbol, info in part.cited.items():
+            mine = self.cited.get(symbol)
+            if mine is None:
+                self.cited[symbol] = info
+                continue
+            if not mine.get("kind_fixed"):
+                mine["kind"] = info["kind"]
+            if info.get("kind_fixed"):
+                mine["kind_fixed"] = True
+            for date, where in info["dates"].items():
+                mine["dates"][date].extend(where)
+        self.dated |= part.dated
+        for iri, stub in part.stubs.items():
+            self.stubs[iri] |= stub
+        self.paragraphs |= part.paragraphs
+        self.warnings.extend(part.warnings)
+        self.wordings.update(part.wordings)
+        self.pending.extend(part.pending)
 
     @property
     def current(self) -> str:
@@ -125,6 +181,9 @@ class _Builder:
 
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
         if o is not None:
+            if o.__class__ is _Later:
+                self.pending.append((self._current, s, p, o))
+                return
             self._triples.add((s, p, o))
 
     def label(self, text: str) -> Literal:
@@ -163,7 +222,8 @@ class _Builder:
         return iri
 
     def source_ref(self, src: Any, files: dict[str, URIRef]) -> URIRef:
-        """IRI of what a curated record names as its source."""
+        """IRI of what a curated record names as its source (a :class:`_Later` for another
+        source file while ``files`` is not complete)."""
         symbol = getattr(src, "symbol", None) if not isinstance(src, dict) else src.get("symbol")
         para = getattr(src, "paragraph", None) if not isinstance(src, dict) else src.get(
             "paragraph")
@@ -176,6 +236,8 @@ class _Builder:
             return doc
         if file and file in files:
             return part_iri(files[file], str(para)) if para else files[file]
+        if file and not self.complete:
+            return cast(URIRef, _Later(str(file), str(para) if para else None))
         if file:
             return source_iri(str(file))
         raise ValueError(f"source {src!r} names neither a symbol nor a file")
@@ -245,9 +307,41 @@ def assemble(data: GraphInput) -> Assembled:
 
 
 def _assemble(data: GraphInput) -> Assembled:
-    b = _Builder()
     ref = data.reference
     files: dict[str, URIRef] = {e.document.name: document_iri(e) for e in data.extractions}
+    b = start(ref, files)
+    for e in sorted(data.extractions, key=lambda x: x.document.name):
+        name = e.document.name
+        b.absorb(document_part(e, data.catalog.get(name), data.digests.get(name), ref, files,
+                               b.wanted))
+    finish(b, ref, files)
+
+    graph_names = _graph_names(b.graphs)
+    named = {graph_iri(graph_names[name]): triples for name, triples in b.graphs.items()}
+    # the dataset's own description (VoID, DCAT), computed from everything else
+    union: set[tuple[Any, Any, Any]] = set()
+    for triples in named.values():
+        union |= triples
+    description = describe(union)
+    named[graph_iri("dataset")] = description
+    union |= description
+    return Assembled(named, union, b.warnings)
+
+
+def wanted_wordings(ref: Any) -> frozenset[tuple[str, str]]:
+    """The (symbol, paragraph) pairs whose held text words a norm (see :func:`_wordings`)."""
+    return frozenset((parse(str(src.symbol)).symbol, str(src.paragraph))
+                     for c in getattr(ref, "norms", ()) for src in (c.wording or ()))
+
+
+def start(ref: Any, files: dict[str, URIRef] | None = None) -> Builder:
+    """A builder holding the schemes, the ontology, the reference data and the build
+    activity: what the graph holds before any source file. ``files`` (file name -> the
+    IRI of its document) names every source file; without it a curated source naming a file
+    waits for :func:`finish`."""
+    b = Builder(wanted_wordings(ref))
+    b.complete = files is not None
+    files = files or {}
 
     # -- controlled schemes -------------------------------------------------------------------
     b.scheme("document-type", "Document types")
@@ -266,18 +360,35 @@ def _assemble(data: GraphInput) -> Assembled:
     # -- reference data ---------------------------------------------------------------------------
     _reference(b, ref, files)
 
-    # -- source documents -------------------------------------------------------------------------
+    # -- the build that made the graph ----------------------------------------------------------
     activity = build_iri(__version__)
     b.add(activity, RDF.type, PROV.Activity)
     b.add(activity, RDFS.label, literal(f"normgraph {__version__} build"))
-    for e in sorted(data.extractions, key=lambda x: x.document.name):
-        b.current = e.document.name
-        entry = data.catalog.get(e.document.name)
-        _document(b, e, entry, data.digests.get(e.document.name), activity, ref, files)
+    return b
 
+
+def document_part(e: Extraction, entry: CatalogEntry | None, digest: str | None, ref: Any,
+                  files: dict[str, URIRef] | None,
+                  wanted: frozenset[tuple[str, str]] = frozenset()) -> Builder:
+    """What one source file adds to the graph, made by a builder of its own. Without
+    ``files`` (a worker that sees one document), a curated source naming another file waits
+    in the part's ``pending`` for :func:`finish`."""
+    b = Builder(wanted)
+    b.complete = files is not None
+    own = files if files is not None else {e.document.name: document_iri(e)}
+    b.current = e.document.name
+    _document(b, e, entry, digest, build_iri(__version__), ref, own)
+    return b
+
+
+def finish(b: Builder, ref: Any, files: dict[str, URIRef]) -> None:
+    """What only the whole corpus decides, added once every part is absorbed: the norms'
+    wordings, the kind and date of every instrument cited, the stub paragraphs no held
+    document has, and the curated sources that name a source file (``files`` names them
+    all now)."""
     # -- concepts worded as a shipped text prints them ----------------------------------------
     b.current = "reference"
-    _wordings(b, ref, data.extractions, files)
+    _wordings(b, ref)
 
     # -- dates of instruments no own text dates: what the citing texts state -------------------
     b.current = "reference"
@@ -290,19 +401,15 @@ def _assemble(data: GraphInput) -> Assembled:
         _date_from_citations(b, symbol, iri, info["dates"])
 
     for iri, stub in b.stubs.items():
-        if iri not in b.paragraphs:
+        if _para_key(iri) not in b.paragraphs:
             b.graphs["reference"].update(stub)
 
-    graph_names = _graph_names(b.graphs)
-    named = {graph_iri(graph_names[name]): triples for name, triples in b.graphs.items()}
-    # the dataset's own description (VoID, DCAT), computed from everything else
-    union: set[tuple[Any, Any, Any]] = set()
-    for triples in named.values():
-        union |= triples
-    description = describe(union)
-    named[graph_iri("dataset")] = description
-    union |= description
-    return Assembled(named, union, b.warnings)
+    pending, b.pending, b.complete = b.pending, [], True
+    for graph, s, p, later in pending:
+        b.current = graph
+        target = files.get(later.file)
+        b.add(s, p, source_iri(later.file) if target is None else
+              part_iri(target, later.paragraph) if later.paragraph else target)
 
 
 _OWN_GRAPHS = ("reference", "ontology", "dataset")
@@ -342,7 +449,7 @@ def build_dataset(data: GraphInput) -> tuple[Dataset, list[str]]:
     return to_dataset(named), warnings
 
 
-def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: str | None,
+def _document(b: Builder, e: Extraction, entry: CatalogEntry | None, digest: str | None,
               activity: URIRef, ref: Any, files: dict[str, URIRef]) -> None:
     doc = files[e.document.name]
     src = source_iri(e.document.name)
@@ -364,7 +471,6 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
     if e.symbol:
         b.instrument(e.symbol, kind)
         b.cited[e.symbol]["kind_fixed"] = True
-        b.held[e.symbol] = doc
         title = (entry.title if entry and entry.title else None) or e.title
         b.add(doc, ELI.title, b.label(title) if title else None)
         date = (entry.date if entry and entry.date else None) or e.date
@@ -405,7 +511,9 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
     for p in e.paragraphs:
         piri = part_iri(doc, p.number)
         parent = part_iri(doc, p.parent) if p.parent else doc
-        b.paragraphs.add(piri)
+        b.paragraphs.add(_para_key(piri))
+        if e.symbol and (e.symbol, p.number) in b.wanted:
+            b.wordings[(e.symbol, p.number)] = (doc, p)
         b.add(piri, RDF.type, NG.Paragraph)
         b.add(piri, RDF.type, ELI.LegalResourceSubdivision if is_legal else ELI.WorkSubdivision)
         b.add(piri, ELI.is_part_of, parent)
@@ -538,7 +646,7 @@ def _document(b: _Builder, e: Extraction, entry: CatalogEntry | None, digest: st
             b.add(inst, PROV.wasDerivedFrom, para)
 
 
-def _date_from_citations(b: _Builder, symbol: str, iri: URIRef,
+def _date_from_citations(b: Builder, symbol: str, iri: URIRef,
                          dates: dict[str, list[str]]) -> None:
     """eli:date_document of an instrument from the dates citing paragraphs give it.
 
@@ -566,7 +674,7 @@ def _date_from_citations(b: _Builder, symbol: str, iri: URIRef,
     b.warnings.append(f"{symbol}: sources state different dates, none recorded: {where}")
 
 
-def _report(b: _Builder, fact: dict[str, str], body: str | None, para: URIRef,
+def _report(b: Builder, fact: dict[str, str], body: str | None, para: URIRef,
             where: str, ref: Any) -> None:
     """A report of a body as a work (dcterms:hasVersion each document containing it), with
     the day the body adopted or considered it."""
@@ -623,7 +731,7 @@ def _resolve_body(ref: Any, text: str, default: str | None) -> str | None:
     return default
 
 
-def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
+def _reference(b: Builder, ref: Any, files: dict[str, URIRef]) -> None:
     b.current = "reference"
     schemes = (("norms", "Norms of responsible State behaviour (A/70/174, paragraph 13)",
                 ref.norms, norm_iri, NG.Norm),
@@ -713,13 +821,11 @@ def _reference(b: _Builder, ref: Any, files: dict[str, URIRef]) -> None:
             b.add(c, PROV.wasDerivedFrom, para)
 
 
-def _wordings(b: _Builder, ref: Any, extractions: list[Extraction],
-              files: dict[str, URIRef]) -> None:
+def _wordings(b: Builder, ref: Any) -> None:
     """skos:definition of each norm from the paragraph(s) its reference record names as its
     wording (read from the held text, never from the YAML), with ng:wordingFrom to each
     paragraph and a skos:note saying that the norm-to-rule mapping is normgraph's."""
-    held = {(e.symbol, p.number): (files[e.document.name], p)
-            for e in extractions if e.symbol for p in e.paragraphs}
+    held = b.wordings
     for c in getattr(ref, "norms", ()):
         if not c.wording:
             continue
