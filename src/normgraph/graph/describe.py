@@ -18,7 +18,8 @@ from .. import __version__
 from ..config import base
 from .vocab import ELI, ONTOLOGY_IRI, dataset_iri, instrument_iri
 
-__all__ = ["describe", "LICENSE", "DUMPS"]
+__all__ = ["describe", "description", "counted", "subjects", "example_iris", "LICENSE",
+           "DUMPS"]
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 #: file name, media type of each serialisation a release holds
@@ -33,12 +34,34 @@ def describe(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any
     ``void:triples`` counts the description too."""
     if not isinstance(triples, (set, frozenset)):
         triples = set(triples)
+    dated = str(ELI.date_document)
+    dates = [str(o) for _s, p, o in triples if str.__eq__(p, dated)]
+    subjects = set(map(itemgetter(0), triples))
+    out = description(len(subjects), {str(p) for p in set(map(itemgetter(1), triples))},
+                      max(dates, default=None), {str(i) for i in example_iris() if i in subjects})
+    out.add(counted(len(triples) + sum(1 for t in out if t not in triples)))
+    return out
+
+
+def example_iris() -> list[URIRef]:
+    """The instruments the description names as examples (those the graph holds)."""
+    return [instrument_iri(symbol) for symbol in EXAMPLES]
+
+
+def subjects() -> list[str]:
+    """The subjects of the description's triples: the dataset and its distributions."""
+    b = base()
+    return [str(dataset_iri()), *(f"{b}dataset/{key}" for key in DUMPS)]
+
+
+def description(entities: int, predicates: Iterable[str], modified: str | None,
+                examples: set[str]) -> set[tuple[Any, Any, Any]]:
+    """The description of a graph with ``entities`` subjects, these ``predicates`` (IRIs),
+    ``modified`` its latest adoption date, and the ``examples`` (IRIs) it holds; without
+    ``void:triples`` (see :func:`counted`)."""
     b = base()
     ds = dataset_iri()
-    dated = str(ELI.date_document)
-    dates = sorted(str(o) for _s, p, o in triples if str.__eq__(p, dated))
-    subjects = set(map(itemgetter(0), triples))
-    vocabularies = sorted({_namespace(p) for p in set(map(itemgetter(1), triples))} - {""})
+    vocabularies = sorted({_namespace(p) for p in predicates} - {""})
     out: set[tuple[Any, Any, Any]] = {
         (ds, RDF.type, VOID.Dataset), (ds, RDF.type, DCAT.Dataset),
         (ds, DCTERMS.title, Literal("normgraph: the UN cyber-norms instruments", lang="en")),
@@ -53,16 +76,15 @@ def describe(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any
         (ds, DCTERMS.conformsTo, ONTOLOGY_IRI),
         (ds, VOID.uriSpace, Literal(b)),
         (ds, VOID.sparqlEndpoint, URIRef(b + "sparql")),
-        (ds, VOID.entities, Literal(len(subjects), datatype=XSD.integer)),
+        (ds, VOID.entities, Literal(entities, datatype=XSD.integer)),
         (ds, FOAF.homepage, URIRef(b)),
     }
-    if dates:
-        out.add((ds, DCTERMS.modified, Literal(dates[-1], datatype=XSD.date)))
+    if modified:
+        out.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     for v in vocabularies:
         out.add((ds, VOID.vocabulary, URIRef(v)))
-    for symbol in EXAMPLES:
-        iri = instrument_iri(symbol)
-        if iri in subjects:
+    for iri in example_iris():
+        if str(iri) in examples:
             out.add((ds, VOID.exampleResource, iri))
     for key, (name, media) in sorted(DUMPS.items()):
         dist = URIRef(f"{b}dataset/{key}")
@@ -71,10 +93,13 @@ def describe(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any
                 (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/"
                                               f"{media}")),
                 (dist, DCTERMS.license, LICENSE)}
-    # the description's own triples that the graph does not already hold, and void:triples
-    count = len(triples) + sum(1 for t in out if t not in triples) + 1
-    out.add((ds, VOID.triples, Literal(count, datatype=XSD.integer)))
     return out
+
+
+def counted(triples: int) -> tuple[Any, Any, Any]:
+    """``void:triples`` of a dump that holds ``triples`` triples besides this one (the graph's
+    and the description's other triples, each once)."""
+    return (dataset_iri(), VOID.triples, Literal(triples + 1, datatype=XSD.integer))
 
 
 def _namespace(iri: Any) -> str:

@@ -20,7 +20,8 @@ from rdflib.namespace import RDF, XSD
 from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
-           "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS"]
+           "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
+           "triple_lines", "turtle_blocks", "render_term", "rendered_iri", "rendered_value"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -102,18 +103,11 @@ def _sort_key(term: Any) -> tuple[int, str]:
 _TYPE_KEY = "\x01a"
 
 
-def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
-                  chunk_bytes: int = 4 << 20) -> Iterator[str]:
-    """The body of the deterministic Turtle dump (what follows :func:`prefix_lines`), in pieces
-    of about ``chunk_bytes`` characters that each end with a whole subject block.
-
-    Subjects are ordered by IRI; within a subject, predicates (``a`` first) and objects by
-    their rendered text. The order does not depend on how the triples were collected."""
-    prefixes = _prefixes()
-    triples = _triples(source)
-    # keyed by object identity: every term stays alive (in ``triples``) while this runs, and
-    # a graph build shares one object per term (see vocab.minting), so the memo is exact and
-    # avoids rdflib's Python-level hashing and comparison of terms
+def _renderer(prefixes: list[tuple[str, str]]) -> Any:
+    """A term's Turtle text (rdf:type as :data:`_TYPE_KEY`), memoised by object identity: the
+    caller keeps every term alive while it renders, and a graph build shares one object per
+    term (see vocab.minting), so the memo is exact and avoids rdflib's Python-level hashing
+    and comparison of terms."""
     memo: dict[int, str] = {}
     type_iri = str(RDF.type)
 
@@ -124,6 +118,36 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
                 t, URIRef) else _term(t, prefixes)
         return text
 
+    return render
+
+
+def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """One subject's block: ``pairs`` (predicate, object) as rendered, sorted."""
+    lines = []
+    pred = None
+    objects: list[str] = []
+    for p, o in pairs:
+        if p != pred:
+            if objects:
+                lines.append(f"    {'a' if pred == _TYPE_KEY else pred} "
+                             + " ,\n        ".join(objects))
+            pred, objects = p, [o]
+        else:
+            objects.append(o)
+    lines.append(f"    {'a' if pred == _TYPE_KEY else pred} " + " ,\n        ".join(objects))
+    return subject + "\n" + " ;\n".join(lines) + " .\n"
+
+
+def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
+                  chunk_bytes: int = 4 << 20) -> Iterator[str]:
+    """The body of the deterministic Turtle dump (what follows :func:`prefix_lines`), in pieces
+    of about ``chunk_bytes`` characters that each end with a whole subject block.
+
+    Subjects are ordered by IRI; within a subject, predicates (``a`` first) and objects by
+    their rendered text. The order does not depend on how the triples were collected."""
+    prefixes = _prefixes()
+    triples = _triples(source)
+    render = _renderer(prefixes)
     # each subject keeps the triples themselves (which ``triples`` holds anyway), rendered when
     # its block is written: a (predicate, object) text pair per triple held for the whole
     # write cost 64 bytes a triple (190 MB at 10,000 documents)
@@ -136,20 +160,8 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
     out: list[str] = []
     size = 0
     for s in sorted(by_subject, key=str):
-        pairs = sorted([(render(p), render(o)) for _, p, o in by_subject.pop(s)])
-        lines = []
-        pred = None
-        objects: list[str] = []
-        for p, o in pairs:
-            if p != pred:
-                if objects:
-                    lines.append(f"    {'a' if pred == _TYPE_KEY else pred} "
-                                 + " ,\n        ".join(objects))
-                pred, objects = p, [o]
-            else:
-                objects.append(o)
-        lines.append(f"    {'a' if pred == _TYPE_KEY else pred} " + " ,\n        ".join(objects))
-        block = render(s) + "\n" + " ;\n".join(lines) + " .\n"
+        block = _block(render(s), sorted([(render(p), render(o)) for _, p, o in
+                                          by_subject.pop(s)]))
         out.append(block)
         size += len(block)
         if size >= chunk_bytes:
@@ -157,6 +169,75 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
             out, size = [], 0
     if out:
         yield "\n".join(out)
+
+
+# -- the dump as sorted lines (a build too large to hold as Python terms) -----------------------
+# Each triple becomes one line: the subject's IRI, then predicate and object as Turtle writes
+# them, tab-separated. No rendered term holds a line break or a tab (the writer escapes them
+# in literals; an IRI has none), so lines sort (as text, by code point) in the dump's order:
+# by subject IRI, then predicate (``a`` first), then object; the tab sorts before every
+# character an IRI or a predicate's text can hold.
+
+def triple_lines(triples: Iterable[tuple[Any, Any, Any]]) -> list[str]:
+    """The triples as lines of the sorted form (unsorted; duplicates kept)."""
+    render = _renderer(_prefixes())
+    return [f"{s}\t{render(p)}\t{render(o)}" for s, p, o in triples]
+
+
+def turtle_blocks(lines: Iterable[str]) -> Iterator[tuple[str, list[str], str]]:
+    """Sorted lines without duplicates, grouped by subject: (subject IRI, the subject's lines,
+    its Turtle block), in the dump's order."""
+    prefixes = _prefixes()
+    subject = ""
+    held: list[str] = []
+    for line in lines:
+        s = line[: line.index("\t")]
+        if s != subject:
+            if held:
+                yield subject, held, _block_of(subject, held, prefixes)
+            subject, held = s, []
+        held.append(line)
+    if held:
+        yield subject, held, _block_of(subject, held, prefixes)
+
+
+def _block_of(subject: str, lines: list[str], prefixes: list[tuple[str, str]]) -> str:
+    start = len(subject) + 1
+    pairs = []
+    for line in lines:
+        p, o = line[start:].split("\t", 1)
+        pairs.append((p, o))
+    return _block(_iri(URIRef(subject), prefixes), pairs)
+
+
+def render_term(term: Any) -> str:
+    """A term as the Turtle dump writes it."""
+    return _term(term, _prefixes())
+
+
+def rendered_iri(text: str) -> str:
+    """The IRI a predicate's (or an IRI object's) rendered text stands for."""
+    if text == _TYPE_KEY:
+        return str(RDF.type)
+    if text.startswith("<"):
+        return text[1:-1]
+    name, _, local = text.partition(":")
+    return dict(_prefixes())[name] + local
+
+
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def rendered_value(text: str) -> str:
+    """``str()`` of the term an object's rendered text stands for: a literal's lexical form,
+    an IRI's text."""
+    if text.startswith('"'):
+        body = text[1 : text.rindex('"')]
+        return _UNESCAPE.sub(lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1),
+                                                                             m.group(1)), body)
+    if text[:1].isdigit() or text[:1] in "+-":
+        return text  # an integer written short
+    return rendered_iri(text)
 
 
 def prefix_lines() -> str:
