@@ -1,0 +1,127 @@
+"""The Turtle dump written from sorted lines (:mod:`normgraph.graph.runs`), for a graph too
+large to hold as Python terms: byte for byte what :func:`normgraph.graph.dump.to_turtle`
+writes for the same triples with their description (:mod:`normgraph.graph.describe`).
+
+The description counts the graph's subjects and triples, so it is known only once every
+line has been read; its blocks are spliced into their places in the sorted output at the
+end. Imports the root modules and the graph stage.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from .describe import counted, description, example_iris, subjects
+from .dump import render_term, rendered_iri, rendered_value, triple_lines, turtle_blocks
+from .vocab import ELI
+
+__all__ = ["StreamedDump", "write_lines"]
+
+
+@dataclass
+class StreamedDump:
+    """What :func:`write_lines` wrote: the triples of the dump (the description's included)
+    and of the graph alone, and the graph's subjects."""
+
+    triples: int = 0
+    graph_triples: int = 0
+    subjects: int = 0
+    predicates: set[str] = field(default_factory=set)
+
+
+def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
+                feed: Callable[[str], None], scratch: Path | None = None,
+                chunk_chars: int = 4 << 20) -> StreamedDump:
+    """Write the dump's body (what follows the ``@prefix`` lines) from the graph's lines,
+    sorted and each once (see :func:`normgraph.graph.dump.triple_lines`), with the graph's
+    description: to ``write`` when given, and to ``feed`` in pieces of about ``chunk_chars``
+    characters that each hold whole subject blocks (for loaders that run meanwhile).
+
+    Blocks that sort after the first of the description's subjects are held in a scratch
+    file (in ``scratch``) until the description is known."""
+    dated = render_term(ELI.date_document)
+    keys = sorted(subjects())
+    held: dict[str, list[str]] = {}  # the graph's own lines about the description's subjects
+    stats = StreamedDump()
+    dates: list[str] = []
+    examples = {str(i) for i in example_iris()}
+    present: set[str] = set()
+    piece: list[str] = []
+    size = 0
+    # text before the first description subject goes straight to ``write``; after it, to a
+    # scratch file, with where each later description block goes
+    marks: list[int] = []  # offsets in the scratch file where description blocks 1.. go
+    with tempfile.TemporaryFile("w+b", dir=scratch) as spill:
+        for subject, own, block in turtle_blocks(lines):
+            stats.subjects += 1
+            stats.graph_triples += len(own)
+            for line in own:
+                p, o = line[len(subject) + 1 :].split("\t", 1)
+                stats.predicates.add(p)
+                if p == dated:
+                    dates.append(rendered_value(o))
+            if subject in examples:
+                present.add(subject)
+            at = bisect_left(keys, subject)
+            if at < len(keys) and keys[at] == subject:
+                held[subject] = own
+                continue
+            if write is not None:
+                if at == 0:
+                    write(("\n" + block).encode("utf-8"))
+                else:
+                    while len(marks) < at - 1:
+                        marks.append(spill.tell())
+                    spill.write(("\n" + block).encode("utf-8"))
+            piece.append(block)
+            size += len(block)
+            if size >= chunk_chars:
+                feed("\n".join(piece) + "\n")
+                piece, size = [], 0
+        if piece:
+            feed("\n".join(piece) + "\n")
+
+        # the description, and its subjects' blocks in their places
+        stats.triples = stats.graph_triples
+        made = description(stats.subjects, {rendered_iri(p) for p in stats.predicates},
+                           max(dates, default=None), present)
+        mine = set(triple_lines(made))
+        graph_lines = {line for own in held.values() for line in own}
+        new = mine - graph_lines
+        whole = mine | graph_lines | set(triple_lines([counted(stats.graph_triples + len(new))]))
+        stats.triples = stats.graph_triples + len(new) + 1
+        blocks = {subject: block for subject, _, block in turtle_blocks(sorted(whole))}
+        feed("\n".join(blocks.values()) + "\n")
+        if write is not None:
+            write(("\n" + blocks[keys[0]]).encode("utf-8"))
+            spill.flush()
+            while len(marks) < len(keys) - 1:
+                marks.append(spill.tell())
+            spill.seek(0)
+            done = 0
+            for key, mark in zip(keys[1:], marks, strict=True):
+                _copy(spill, write, mark - done)
+                done = mark
+                write(("\n" + blocks[key]).encode("utf-8"))
+            _copy(spill, write, None)
+    return stats
+
+
+def _copy(source: IO[bytes], write: Callable[[bytes], None], size: int | None) -> None:
+    """Copy ``size`` bytes of ``source`` (all that is left: None) to ``write``."""
+    if size is None:
+        while piece := source.read(1 << 20):
+            write(piece)
+        return
+    while size > 0:
+        piece = source.read(min(size, 1 << 20))
+        if not piece:
+            return
+        write(piece)
+        size -= len(piece)
+
