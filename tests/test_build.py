@@ -117,7 +117,7 @@ def test_a_parallel_build_prints_only_its_result(tmp_path: Path) -> None:
     SIGTERM handler and print KeyboardInterrupt tracebacks after a successful build)."""
     import sys
 
-    from normgraph.pipeline.build import PARALLEL_FROM
+    from normgraph.pipeline.sources import PARALLEL_FROM
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import corpus

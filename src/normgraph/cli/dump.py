@@ -107,10 +107,8 @@ def build(
         typer.echo(f"warning: {w}", err=True)
     for f in result.report.findings:
         typer.echo(f.line(), err=True)
-    instruments = sum(1 for e in result.extractions if e.symbol)
-    refs = sum(len(e.references) for e in result.extractions)
-    typer.echo(f"read {len(result.extractions)} documents ({instruments} with a symbol), "
-               f"{refs} references; graph of {len(result.triples)} triples")
+    typer.echo(f"read {result.documents} documents ({result.instruments} with a symbol), "
+               f"{result.references} references; graph of {result.triple_count} triples")
     if not result.report.conforms:
         fail(f"the graph does not conform ({len(result.report.violations)} violations); "
              f"the previous dump is untouched")

@@ -1,14 +1,20 @@
 """The pass, run: source files -> read -> extract -> graph -> check -> the dump, written
 atomically. ``build`` is what ``normgraph build`` runs; ``ingest`` reads and extracts files
-without building. Imports the stages above it (read, extract, graph, check) and the root
-modules.
+without building. Imports the stages above it (read, extract, graph, check, store) and the
+root modules.
+
+A large corpus is built as a stream: each worker builds and renders its own documents' part
+of the graph, the parent keeps only what the whole corpus decides (cited instruments, stub
+paragraphs, wordings), and the dump is merged from sorted runs on disk, validated and loaded
+into the local store as it is written. The dump is byte for byte the one the in-memory
+build writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
-from contextlib import nullcontext
+from collections.abc import Callable
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,26 +24,28 @@ from rdflib import Dataset, Graph, URIRef
 
 from ..check.validate import Report, validate_graph
 from ..config import cache_dir
-from ..extract.records import extract
-from ..graph.builder import GraphInput, assemble, to_dataset
+from ..graph.builder import GraphInput, assemble, finish, start, to_dataset
 from ..graph.dump import (
     AtomicFile,
     prefix_lines,
     sweep_dead,
     to_turtle,
+    triple_lines,
     turtle_chunks,
     write_atomic,
 )
 from ..graph.reference import load_reference
-from ..model import Document, Extraction
-from ..read.catalog import CatalogEntry, load_catalog
-from ..read.readers import ReadError, read_bytes, read_file, shown
+from ..graph.runs import SortedRuns
+from ..graph.stream import write_lines
+from ..model import Extraction
+from ..read.catalog import load_catalog
 from ..resources import Paths
 from ..store.terms import StoreError
 from ..store.triplestore import LocalStore, StagedStore
+from .sources import Done, FileError, each_file, ingest, read_document, read_documents
 
 __all__ = ["FileError", "BuildResult", "read_document", "read_documents", "ingest", "build",
-           "extraction_json", "DUMP_HEADER"]
+           "extraction_json", "DUMP_HEADER", "STREAM_FROM"]
 
 DUMP_HEADER = (
     "# normgraph: the UN cyber-norms instruments as RDF.\n"
@@ -45,29 +53,36 @@ DUMP_HEADER = (
     "# do not edit by hand. Licence of the data: CC BY 4.0.\n"
 )
 
-
-
-@dataclass(frozen=True)
-class FileError:
-    """A file that could not be used, with a one-line reason."""
-
-    file: str
-    message: str
-
-    def line(self) -> str:
-        return f"{self.file}: {self.message}"
+#: graphs larger than this are validated by the SPARQL compilation of the shapes on Oxigraph
+#: (normgraph.check.shacl_sparql) rather than by pySHACL; both give the same findings
+PYSHACL_LIMIT = 50_000
+#: corpora of this many files and more are built as a stream when the dump is written
+STREAM_FROM = 2_000
+#: a streamed build holds this many characters of rendered triples before it writes them to
+#: a sorted run (about 90 MB of Python strings)
+RUN_CHARS = 64 << 20
 
 
 @dataclass
 class BuildResult:
+    """What a build made. A streamed build (see :func:`build`) keeps neither the extractions
+    nor the graph: ``extractions`` and ``named`` are empty, and ``triples`` and ``graph``
+    read the written dump back."""
+
     extractions: list[Extraction]
     named: dict[URIRef, set[tuple[Any, Any, Any]]]
     report: Report
     errors: list[FileError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: Path | None = None
-    #: seconds spent in each stage: read, extract, graph, validate, write
+    #: seconds spent in each stage: read, extract, graph, write, validate, store
     timings: dict[str, float] = field(default_factory=dict)
+    #: documents built, those with a symbol, the references they make, triples in the graph
+    documents: int = 0
+    instruments: int = 0
+    references: int = 0
+    triple_count: int = 0
+    streamed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -76,6 +91,8 @@ class BuildResult:
     @cached_property
     def triples(self) -> set[tuple[Any, Any, Any]]:
         """Every triple of the graph (the union of the named graphs)."""
+        if self.streamed:
+            return set(self.graph)
         out: set[tuple[Any, Any, Any]] = set()
         for triples in self.named.values():
             out |= triples
@@ -83,7 +100,15 @@ class BuildResult:
 
     @cached_property
     def graph(self) -> Graph:
-        """The graph as an rdflib Graph (built on first use)."""
+        """The graph as an rdflib Graph (built on first use; a streamed build's is read from
+        the dump it wrote)."""
+        if self.streamed:
+            if self.written is None:
+                raise ValueError("a streamed build keeps no graph in memory, and this one "
+                                 "wrote no dump")
+            from ..graph.load import read_turtle
+
+            return read_turtle(self.written)
         g = Graph()
         for t in self.triples:
             g.add(t)
@@ -95,174 +120,29 @@ class BuildResult:
         return to_dataset(self.named)
 
 
-def _apply_catalog(doc: Document, entry: CatalogEntry | None) -> None:
-    if entry is None:
-        return
-    if entry.symbol:
-        doc.metadata["symbol"] = entry.symbol
-    if entry.kind in ("resolution", "decision", "report"):
-        doc.metadata["kind"] = entry.kind
-    if entry.title and not doc.metadata.get("title"):
-        doc.metadata["title"] = entry.title
-    if entry.date and not doc.metadata.get("date"):
-        doc.metadata["date"] = entry.date
-
-
-def read_document(path: Path, catalog: dict[str, CatalogEntry] | None = None,
-                  ) -> tuple[Document, str]:
-    """One file as a :class:`Document` (with what the catalog says of it), and the SHA-256
-    of its bytes as received. Raises :class:`ReadError` with a one-line reason."""
-    data = read_file(path)
-    doc = read_bytes(data, path.name, str(path))
-    _apply_catalog(doc, (catalog or {}).get(path.name))
-    return doc, hashlib.sha256(data).hexdigest()
-
-
-class _Claims:
-    """Which file claimed which symbol first (files are taken in name order)."""
-
-    def __init__(self) -> None:
-        self.claimed: dict[str, str] = {}
-
-    def error(self, doc: Document) -> FileError | None:
-        symbol = doc.metadata.get("symbol")
-        if not symbol:
-            return None
-        if symbol in self.claimed:
-            return FileError(doc.path, f"claims symbol {symbol}, already claimed by "
-                                       f"{self.claimed[symbol]}; skipped")
-        self.claimed[symbol] = doc.path
-        return None
-
-
-def read_documents(paths: list[Path], catalog: dict[str, CatalogEntry] | None = None,
-                   ) -> tuple[list[tuple[Document, str]], list[FileError]]:
-    """Read every file, in name order: (document, SHA-256 of its bytes) for each file that
-    could be used; a file that cannot be read, or that claims a symbol another file already
-    claimed, becomes a :class:`FileError` and the others go on."""
-    docs: list[tuple[Document, str]] = []
-    errors: list[FileError] = []
-    claims = _Claims()
-    for path in sorted(paths, key=lambda p: p.name):
-        try:
-            doc, digest = read_document(path, catalog)
-        except ReadError as exc:
-            errors.append(FileError(shown(path), str(exc)))
-            continue
-        duplicate = claims.error(doc)
-        if duplicate:
-            errors.append(duplicate)
-            continue
-        docs.append((doc, digest))
-    return docs, errors
-
-
-def ingest(paths: list[Path], reference: Any | None = None,
-           catalog: dict[str, CatalogEntry] | None = None,
-           ) -> tuple[list[Extraction], list[FileError]]:
-    """Read and extract any files (not only data/sources)."""
-    reference = reference if reference is not None else load_reference()
-    docs, errors = read_documents(paths, catalog)
-    return [extract(doc, reference) for doc, _ in docs], errors
-
-
-#: graphs larger than this are validated by the SPARQL compilation of the shapes on Oxigraph
-#: (normgraph.check.shacl_sparql) rather than by pySHACL; both give the same findings
-PYSHACL_LIMIT = 50_000
-#: corpora larger than this are extracted in parallel worker processes
-PARALLEL_FROM = 400
-
-
-_SHARED: tuple[list[Path], dict[str, CatalogEntry], Any] = ([], {}, None)
-
-
-def _read_and_extract(index: int
-                      ) -> tuple[Document | None, str, Extraction | None, float, float]:
-    """Read and extract file ``index`` of the list a forked worker inherited (or this process
-    holds): (document, digest, extraction, seconds reading, seconds extracting), or (None,
-    the one-line reason, None, seconds, 0)."""
-    import time
-
-    paths, catalog, reference = _SHARED
-    start = time.perf_counter()
-    try:
-        doc, digest = read_document(paths[index], catalog)
-    except ReadError as exc:
-        return None, str(exc), None, time.perf_counter() - start, 0.0
-    read = time.perf_counter()
-    extraction = extract(doc, reference)
-    return doc, digest, extraction, read - start, time.perf_counter() - read
-
-
-def _quiet_worker() -> None:
-    """A worker leaves stopping to the parent: it dies silently when the pool ends it
-    (SIGTERM), and ignores the terminal's Ctrl-C (SIGINT), which the parent handles. A forked
-    worker otherwise inherits the CLI's handler and prints a KeyboardInterrupt traceback."""
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _read_and_extract_all(paths: list[Path], catalog: dict[str, CatalogEntry], reference: Any,
-                          progress: Any, spent: dict[str, float] | None = None,
-                          ) -> tuple[list[tuple[Extraction, str]], list[FileError]]:
-    """Every file read and extracted (in worker processes for large corpora), in name order;
-    files that cannot be read, or that claim a symbol an earlier file claimed, are errors.
-    ``spent`` receives the seconds spent reading and extracting, summed over the files."""
-    import multiprocessing
-    import os
-
-    global _SHARED
-    paths = sorted(paths, key=lambda p: p.name)
-    workers = min(os.cpu_count() or 1, 8)
-    parallel = len(paths) >= PARALLEL_FROM and workers >= 2 and \
-        "fork" in multiprocessing.get_all_start_methods()
-    _SHARED = (paths, catalog, reference)  # inherited by forked workers, never pickled
-    out: list[tuple[Extraction, str]] = []
-    errors: list[FileError] = []
-    claims = _Claims()
-    try:
-        with (multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
-              if parallel
-              else nullcontext(None)) as pool:
-            results = pool.imap(_read_and_extract, range(len(paths)),
-                                chunksize=max(1, len(paths) // (workers * 16))) \
-                if pool else map(_read_and_extract, range(len(paths)))
-            for path, result in zip(paths, results, strict=True):
-                doc, digest, extraction, reading, extracting = result
-                progress("extract", 1)
-                if spent is not None:
-                    spent["read"] = spent.get("read", 0.0) + reading
-                    spent["extract"] = spent.get("extract", 0.0) + extracting
-                if doc is None or extraction is None:
-                    errors.append(FileError(shown(path), digest))
-                    continue
-                duplicate = claims.error(doc)
-                if duplicate:
-                    errors.append(duplicate)
-                    continue
-                out.append((extraction, digest))
-    finally:
-        _SHARED = ([], {}, None)
-    return out, errors
-
-
 def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None:
     return None
 
 
+#: what writes the dump's body (after the ``@prefix`` lines): to ``write`` when given, and to
+#: ``feed`` in pieces of whole subject blocks; returns the number of triples written
+Body = Callable[[Callable[[bytes], None] | None, Callable[[str], None]], int]
+
+
 def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
           files: list[Path] | None = None, out: Path | None = None,
-          validator: str = "auto", progress: Any = None, store: bool = True) -> BuildResult:
+          validator: str = "auto", progress: Any = None, store: bool = True,
+          stream: bool | None = None) -> BuildResult:
     """The whole pass: read the sources, extract, build the graph, validate, and (when it
     conforms, and with ``strict`` has no warnings or errors either) write the dump atomically.
     With ``store``, a written dump comes with its local query store and link index (see
     :class:`normgraph.store.triplestore.LocalStore`), so the first query needs no load.
 
     ``validator``: "pyshacl", "oxigraph" (the shapes compiled to SPARQL) or "auto" (pySHACL up
-    to :data:`PYSHACL_LIMIT` triples). ``progress(stage, advance, total)`` is told how far
-    each stage got (the CLI draws bars with it)."""
+    to :data:`PYSHACL_LIMIT` triples). ``stream``: build as a stream, holding neither the
+    extractions nor the graph (the default for a written dump of :data:`STREAM_FROM` files and
+    more; validated on Oxigraph). ``progress(stage, advance, total)`` is told how far each
+    stage got (the CLI draws bars with it)."""
     import time
 
     progress = progress or _no_progress
@@ -272,7 +152,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        timings[stage] = round(now - clock, 3)
+        timings[stage] = round(timings.get(stage, 0.0) + now - clock, 3)
         clock = now
 
     paths = paths or Paths.default()
@@ -281,101 +161,181 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     if files is None:
         files = sorted(p for p in paths.sources.iterdir() if not p.name.startswith(".")) \
             if paths.sources.is_dir() else []
+    streamed = stream if stream is not None else (
+        write and validator != "pyshacl" and len(files) >= STREAM_FROM)
+    if streamed and validator == "pyshacl":
+        raise ValueError("a streamed build is validated on Oxigraph: pySHACL needs the graph "
+                         "in memory")
+    target = out or paths.dump
     progress("extract", 0, len(files))
     spent: dict[str, float] = {}
-    done, errors = _read_and_extract_all(files, catalog, reference, progress, spent)
-    extractions = [e for e, _ in done]
-    lap("extract")
-    # reading and extraction run together (in workers for large corpora): their wall time is
-    # shared out in proportion to the time each took
-    both = timings.pop("extract")
-    share = spent.get("read", 0.0) / ((spent.get("read", 0.0) + spent.get("extract", 0.0))
-                                      or 1.0)
-    timings["read"] = round(both * share, 3)
-    timings["extract"] = round(both - timings["read"], 3)
-    warnings: list[str] = []
-    for e in extractions:
-        warnings.extend(f"{e.document.path}: {note}" for note in e.document.notes)
-        warnings.extend(f"{e.document.path}: {w}" for w in e.warnings)
-    progress("graph", 0, None)
-    data = GraphInput(extractions, reference, catalog,
-                      {e.document.name: digest for e, digest in done})
-    built = assemble(data)
-    warnings.extend(built.warnings)
-    result = BuildResult(extractions, built.named, Report(), errors, warnings)
-    result.triples = triples = built.triples
-    lap("graph")
-    progress("validate", 0, None)
-    engine = validator if validator != "auto" else (
-        "pyshacl" if len(triples) <= PYSHACL_LIMIT else "oxigraph")
-    target = out or paths.dump
+    result = BuildResult([], {}, Report(), streamed=streamed)
+    with ExitStack() as stack:
+        if streamed:
+            # the sorted runs live beside the dump: a temporary folder may be held in memory
+            target.parent.mkdir(parents=True, exist_ok=True)
+            sweep_dead(target.parent, ".normgraph-runs-*")
+            runs = stack.enter_context(SortedRuns(target.parent, RUN_CHARS,
+                                                        prefix=".normgraph-runs-"))
+            body = _stream_graph(result, files, catalog, reference, runs, spent, progress,
+                                 lambda: lap("extract"), target.parent)
+        else:
+            done: list[Done] = []
+            result.errors = each_file(files, catalog, reference, done.append, progress, spent)
+            lap("extract")
+            result.extractions = [d.extraction for d in done if d.extraction is not None]
+            _count(result, done)
+            result.warnings = [note for d in done for note in d.notes]
+            progress("graph", 0, None)
+            data = GraphInput(result.extractions, reference, catalog,
+                              {d.name: d.digest for d in done})
+            built = assemble(data)
+            result.warnings.extend(built.warnings)
+            result.named = built.named
+            result.triples = triples = built.triples
+            result.triple_count = len(triples)
 
-    def may_write() -> bool:
-        report = result.report
-        return write and report.conforms and not (
-            strict and (warnings or report.warnings or errors))
-
-    if engine == "pyshacl":
-        result.report = validate_graph(result.graph)
-        lap("validate")
-        if may_write():
-            progress("write", 0, None)
-            write_atomic(target, to_turtle(triples, header=DUMP_HEADER))
-            result.written = target
-            lap("write")
-            if store:  # a small graph: the store is loaded from the dump just written
-                _make_store(target, None, None, warnings)
-    elif engine == "oxigraph":
-        # the dump is written to a temporary file while Oxigraph loads the same text on another
-        # thread for validation; with ``store``, the new on-disk local query store is loaded
-        # too. A graph that validates on disk (DISK_FROM triples and up) is validated on that
-        # store, so it is loaded once; a smaller one in memory (twice as fast to query as
-        # RocksDB), the query store then fed alongside. The file is moved into place only if
-        # the graph conforms, and the store is swapped in with it
-        from ..check.shacl_sparql import DISK_FROM, TurtleLoader
-
-        # the validator's scratch stores that killed builds left (their store lock died with
-        # them; a minute's grace covers a folder made but not yet locked)
-        sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
-        head = prefix_lines()
-        staged = _stage_store(target, warnings) if store and write else None
-        on_disk = staged is not None and len(triples) >= DISK_FROM
-        loader = TurtleLoader(head, store=staged.store) if staged and on_disk else \
-            TurtleLoader(head, size=len(triples))
-        keeper = TurtleLoader(head, store=staged.store, lexical=False) \
-            if staged and not on_disk else None
-        with (AtomicFile(target) if write else nullcontext(None)) as sink:
-            try:
-                if sink:
-                    sink.write(DUMP_HEADER + head + "\n")
+            def body(write: Callable[[bytes], None] | None, feed: Callable[[str], None]
+                     ) -> int:
+                if write:
+                    write(b"\n")
                 for chunk in turtle_chunks(triples):
-                    loader.feed(chunk)
-                    if keeper:
-                        keeper.feed(chunk)
-                    if sink:
-                        sink.write(chunk)
+                    feed(chunk)
+                    if write:
+                        write(chunk.encode("utf-8"))
+                return len(triples)
+        lap("graph")
+        _share(timings, spent)
+        progress("validate", 0, None)
+        engine = validator if validator != "auto" else (
+            "pyshacl" if not streamed and result.triple_count <= PYSHACL_LIMIT else "oxigraph")
+        if engine == "pyshacl":
+            result.report = validate_graph(result.graph)
+            lap("validate")
+            if _may_write(result, write, strict):
+                progress("write", 0, None)
+                write_atomic(target, to_turtle(result.triples, header=DUMP_HEADER))
+                result.written = target
                 lap("write")
-                result.report = loader.finish()
-                lap("validate")
-                if sink and may_write():
-                    sink.commit()
-                    result.written = target
-                    # the link index is made from the in-memory validation store when there
-                    # is one: faster than the on-disk store, and it holds the same graph
-                    if staged:
-                        _make_store(target, staged, keeper, warnings,
-                                    source=None if on_disk else loader.store)
-            finally:
-                loader.close()
-                if keeper:
-                    keeper.close()
-                if staged:
-                    staged.discard()
-    else:
-        raise ValueError(f"unknown validator {validator!r}")
+                if store:  # a small graph: the store is loaded from the dump just written
+                    _make_store(target, None, None, result.warnings)
+        elif engine == "oxigraph":
+            _write_validated(result, body, target, write, strict, store, lap)
+        else:
+            raise ValueError(f"unknown validator {validator!r}")
     lap("store")
     result.timings = timings
     return result
+
+
+def _count(result: BuildResult, done: list[Done]) -> None:
+    result.documents += len(done)
+    result.instruments += sum(1 for d in done if d.symbol)
+    result.references += sum(d.references for d in done)
+
+
+def _share(timings: dict[str, float], spent: dict[str, float]) -> None:
+    """Reading, extraction (and a streamed build's graph making) run together, in workers
+    for large corpora: their wall time is shared out in proportion to the time each took."""
+    both = timings.pop("extract")
+    stages = ("read", "extract", "graph")
+    total = sum(spent.get(k, 0.0) for k in stages) or 1.0
+    shares = {k: round(both * spent.get(k, 0.0) / total, 3) for k in stages}
+    shares["extract"] = round(both - shares["read"] - shares["graph"], 3)
+    timings["graph"] = round(timings.get("graph", 0.0) + shares.pop("graph"), 3)
+    timings.update(shares)
+
+
+def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, reference: Any,
+                  runs: SortedRuns, spent: dict[str, float], progress: Any,
+                  extracted: Callable[[], None], scratch: Path) -> Body:
+    """Read, extract and build every document as a stream (the parts rendered by the
+    workers, their lines gathered in ``runs``); returns what writes the dump's body."""
+    b = start(reference)  # no file's IRI is known yet: curated sources naming one wait
+    iris: dict[str, URIRef] = {}
+    notes: list[str] = []
+
+    def accept(done: Done) -> None:
+        assert done.part is not None
+        b.absorb(done.part)
+        if done.lines:
+            runs.add(done.lines.split("\n"))
+        iris[done.name] = done.iri
+        notes.extend(done.notes)
+        _count(result, [done])
+
+    result.errors = each_file(files, catalog, reference, accept, progress, spent, b.wanted)
+    extracted()
+    progress("graph", 0, None)
+    finish(b, reference, iris)
+    runs.add(triple_lines({t for triples in b.graphs.values() for t in triples}))
+    b.graphs.clear()
+    result.warnings = notes + b.warnings
+    result.triple_count = runs.added  # duplicates included until the dump is written
+
+    def body(write: Callable[[bytes], None] | None, feed: Callable[[str], None]) -> int:
+        stats = write_lines(runs.merged(), write, feed, scratch)
+        runs.close()
+        result.triple_count = stats.triples
+        return stats.triples
+
+    return body
+
+
+def _may_write(result: BuildResult, write: bool, strict: bool) -> bool:
+    report = result.report
+    return write and report.conforms and not (
+        strict and (result.warnings or report.warnings or result.errors))
+
+
+def _write_validated(result: BuildResult, body: Body, target: Path, write: bool, strict: bool,
+                     store: bool, lap: Callable[[str], None]) -> None:
+    """Write the dump (to a temporary file) while Oxigraph loads the same text on another
+    thread for validation; with ``store``, the new on-disk local query store is loaded too.
+    A graph that validates on disk (DISK_FROM triples and up) is validated on that store, so
+    it is loaded once; a smaller one in memory (twice as fast to query as RocksDB), the query
+    store then fed alongside. The file is moved into place only if the graph conforms, and
+    the store is swapped in with it."""
+    from ..check.shacl_sparql import DISK_FROM, TurtleLoader
+
+    # the validator's scratch stores that killed builds left (their store lock died with
+    # them; a minute's grace covers a folder made but not yet locked)
+    sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
+    head = prefix_lines()
+    staged = _stage_store(target, result.warnings) if store and write else None
+    on_disk = staged is not None and result.triple_count >= DISK_FROM
+    loader = TurtleLoader(head, store=staged.store) if staged and on_disk else \
+        TurtleLoader(head, size=result.triple_count)
+    keeper = TurtleLoader(head, store=staged.store, lexical=False) \
+        if staged and not on_disk else None
+
+    def feed(chunk: str) -> None:
+        loader.feed(chunk)
+        if keeper:
+            keeper.feed(chunk)
+
+    with (AtomicFile(target) if write else nullcontext(None)) as sink:
+        try:
+            if sink:
+                sink.write(DUMP_HEADER + head)
+            body(sink.write if sink else None, feed)
+            lap("write")
+            result.report = loader.finish()
+            lap("validate")
+            if sink and _may_write(result, write, strict):
+                sink.commit()
+                result.written = target
+                # the link index is made from the in-memory validation store when there
+                # is one: faster than the on-disk store, and it holds the same graph
+                if staged:
+                    _make_store(target, staged, keeper, result.warnings,
+                                source=None if on_disk else loader.store)
+        finally:
+            loader.close()
+            if keeper:
+                keeper.close()
+            if staged:
+                staged.discard()
 
 
 def _stage_store(dump: Path, warnings: list[str]) -> StagedStore | None:
