@@ -21,7 +21,8 @@ from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
            "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
-           "triple_lines", "turtle_blocks", "render_term", "rendered_iri", "rendered_value"]
+           "subject_entries", "turtle_blocks", "subject_block", "render_term", "rendered_iri",
+           "rendered_value"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -172,42 +173,60 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
 
 
 # -- the dump as sorted lines (a build too large to hold as Python terms) -----------------------
-# Each triple becomes one line: the subject's IRI, then predicate and object as Turtle writes
-# them, tab-separated. No rendered term holds a line break or a tab (the writer escapes them
-# in literals; an IRI has none), so lines sort (as text, by code point) in the dump's order:
-# by subject IRI, then predicate (``a`` first), then object; the tab sorts before every
-# character an IRI or a predicate's text can hold.
+# A subject's triples from one part of the graph become one line, an *entry*: the subject's
+# IRI, then each (predicate, object) pair as Turtle writes them, sorted, all tab-separated.
+# No rendered term holds a line break or a tab (the writer escapes them in literals; an IRI
+# has none), so entries sort (as text, by code point) in the dump's order, by subject IRI:
+# the tab sorts before every character an IRI can hold. Entries of one subject from several
+# parts (an instrument many documents cite) are adjacent once sorted, and are merged.
 
-def triple_lines(triples: Iterable[tuple[Any, Any, Any]]) -> list[str]:
-    """The triples as lines of the sorted form (unsorted; duplicates kept)."""
+def subject_entries(triples: Iterable[tuple[Any, Any, Any]]) -> list[str]:
+    """The triples as entries, one per subject (unsorted)."""
     render = _renderer(_prefixes())
-    return [f"{s}\t{render(p)}\t{render(o)}" for s, p, o in triples]
+    by_subject: dict[int, tuple[Any, set[tuple[str, str]]]] = {}
+    for s, p, o in triples:
+        held = by_subject.get(id(s))
+        if held is None:
+            held = by_subject[id(s)] = (s, set())
+        held[1].add((render(p), render(o)))
+    return [f"{s}\t" + "\t".join([f"{p}\t{o}" for p, o in sorted(pairs)])
+            for s, pairs in by_subject.values()]
 
 
-def turtle_blocks(lines: Iterable[str]) -> Iterator[tuple[str, list[str], str]]:
-    """Sorted lines without duplicates, grouped by subject: (subject IRI, the subject's lines,
-    its Turtle block), in the dump's order."""
+def turtle_blocks(entries: Iterable[str]
+                  ) -> Iterator[tuple[str, list[tuple[str, str]], str]]:
+    """Sorted entries without duplicates, grouped by subject: (subject IRI, its (predicate,
+    object) pairs as rendered, sorted and each once, its Turtle block), in the dump's order."""
     prefixes = _prefixes()
     subject = ""
-    held: list[str] = []
-    for line in lines:
-        s = line[: line.index("\t")]
+    bodies: list[str] = []
+    for entry in entries:
+        cut = entry.index("\t")
+        s = entry[:cut]
         if s != subject:
-            if held:
-                yield subject, held, _block_of(subject, held, prefixes)
-            subject, held = s, []
-        held.append(line)
-    if held:
-        yield subject, held, _block_of(subject, held, prefixes)
+            if bodies:
+                yield _grouped(subject, bodies, prefixes)
+            subject, bodies = s, []
+        bodies.append(entry[cut + 1 :])
+    if bodies:
+        yield _grouped(subject, bodies, prefixes)
 
 
-def _block_of(subject: str, lines: list[str], prefixes: list[tuple[str, str]]) -> str:
-    start = len(subject) + 1
-    pairs = []
-    for line in lines:
-        p, o = line[start:].split("\t", 1)
-        pairs.append((p, o))
-    return _block(_iri(URIRef(subject), prefixes), pairs)
+def _pairs(body: str) -> list[tuple[str, str]]:
+    parts = body.split("\t")
+    return list(zip(parts[0::2], parts[1::2], strict=True))
+
+
+def _grouped(subject: str, bodies: list[str], prefixes: list[tuple[str, str]]
+             ) -> tuple[str, list[tuple[str, str]], str]:
+    pairs = _pairs(bodies[0]) if len(bodies) == 1 else \
+        sorted({pair for body in bodies for pair in _pairs(body)})
+    return subject, pairs, _block(_iri(URIRef(subject), prefixes), pairs)
+
+
+def subject_block(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """The Turtle block of ``subject`` (an IRI) with these rendered pairs, sorted."""
+    return _block(_iri(URIRef(subject), _prefixes()), pairs)
 
 
 def render_term(term: Any) -> str:

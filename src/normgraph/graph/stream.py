@@ -17,16 +17,23 @@ from pathlib import Path
 from typing import IO
 
 from .describe import counted, description, example_iris, subjects
-from .dump import render_term, rendered_iri, rendered_value, triple_lines, turtle_blocks
+from .dump import (
+    render_term,
+    rendered_iri,
+    rendered_value,
+    subject_block,
+    subject_entries,
+    turtle_blocks,
+)
 from .vocab import ELI
 
-__all__ = ["StreamedDump", "write_lines"]
+__all__ = ["StreamedDump", "write_entries"]
 
 
 @dataclass
 class StreamedDump:
-    """What :func:`write_lines` wrote: the triples of the dump (the description's included)
-    and of the graph alone, and the graph's subjects."""
+    """What :func:`write_entries` wrote: the triples of the dump (the description's
+    included) and of the graph alone, and the graph's subjects."""
 
     triples: int = 0
     graph_triples: int = 0
@@ -34,11 +41,11 @@ class StreamedDump:
     predicates: set[str] = field(default_factory=set)
 
 
-def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
-                feed: Callable[[str], None], scratch: Path | None = None,
-                chunk_chars: int = 4 << 20) -> StreamedDump:
-    """Write the dump's body (what follows the ``@prefix`` lines) from the graph's lines,
-    sorted and each once (see :func:`normgraph.graph.dump.triple_lines`), with the graph's
+def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
+                  feed: Callable[[str], None], scratch: Path | None = None,
+                  chunk_chars: int = 4 << 20) -> StreamedDump:
+    """Write the dump's body (what follows the ``@prefix`` lines) from the graph's entries,
+    sorted and each once (see :func:`normgraph.graph.dump.subject_entries`), with the graph's
     description: to ``write`` when given, and to ``feed`` in pieces of about ``chunk_chars``
     characters that each hold whole subject blocks (for loaders that run meanwhile).
 
@@ -46,9 +53,9 @@ def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
     file (in ``scratch``) until the description is known."""
     dated = render_term(ELI.date_document)
     keys = sorted(subjects())
-    held: dict[str, list[str]] = {}  # the graph's own lines about the description's subjects
+    held: dict[str, list[tuple[str, str]]] = {}  # the graph's own pairs of those subjects
     stats = StreamedDump()
-    dates: list[str] = []
+    last: str | None = None
     examples = {str(i) for i in example_iris()}
     present: set[str] = set()
     piece: list[str] = []
@@ -56,20 +63,23 @@ def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
     # text before the first description subject goes straight to ``write``; after it, to a
     # scratch file, with where each later description block goes
     marks: list[int] = []  # offsets in the scratch file where description blocks 1.. go
+    predicates = stats.predicates
     with tempfile.TemporaryFile("w+b", dir=scratch) as spill:
-        for subject, own, block in turtle_blocks(lines):
+        for subject, pairs, block in turtle_blocks(entries):
             stats.subjects += 1
-            stats.graph_triples += len(own)
-            for line in own:
-                p, o = line[len(subject) + 1 :].split("\t", 1)
-                stats.predicates.add(p)
+            stats.graph_triples += len(pairs)
+            for p, o in pairs:
+                if p not in predicates:
+                    predicates.add(p)
                 if p == dated:
-                    dates.append(rendered_value(o))
+                    value = rendered_value(o)
+                    if last is None or value > last:
+                        last = value
             if subject in examples:
                 present.add(subject)
             at = bisect_left(keys, subject)
             if at < len(keys) and keys[at] == subject:
-                held[subject] = own
+                held[subject] = pairs
                 continue
             if write is not None:
                 if at == 0:
@@ -87,15 +97,15 @@ def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
             feed("\n".join(piece) + "\n")
 
         # the description, and its subjects' blocks in their places
-        stats.triples = stats.graph_triples
-        made = description(stats.subjects, {rendered_iri(p) for p in stats.predicates},
-                           max(dates, default=None), present)
-        mine = set(triple_lines(made))
-        graph_lines = {line for own in held.values() for line in own}
-        new = mine - graph_lines
-        whole = mine | graph_lines | set(triple_lines([counted(stats.graph_triples + len(new))]))
-        stats.triples = stats.graph_triples + len(new) + 1
-        blocks = {subject: block for subject, _, block in turtle_blocks(sorted(whole))}
+        made = description(stats.subjects, {rendered_iri(p) for p in predicates}, last,
+                           present)
+        mine = _pairs_by_subject(made)
+        new = sum(len(own - set(held.get(subject, ()))) for subject, own in mine.items())
+        stats.triples = stats.graph_triples + new + 1
+        for subject, own in _pairs_by_subject([counted(stats.triples - 1)]).items():
+            mine[subject] |= own
+        blocks = {subject: subject_block(subject, sorted(own | set(held.get(subject, ()))))
+                  for subject, own in mine.items()}
         feed("\n".join(blocks.values()) + "\n")
         if write is not None:
             write(("\n" + blocks[keys[0]]).encode("utf-8"))
@@ -110,6 +120,16 @@ def write_lines(lines: Iterable[str], write: Callable[[bytes], None] | None,
                 write(("\n" + blocks[key]).encode("utf-8"))
             _copy(spill, write, None)
     return stats
+
+
+def _pairs_by_subject(triples: Iterable[tuple[object, object, object]]
+                      ) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for entry in subject_entries(triples):
+        subject, _, body = entry.partition("\t")
+        parts = body.split("\t")
+        out.setdefault(subject, set()).update(zip(parts[0::2], parts[1::2], strict=True))
+    return out
 
 
 def _copy(source: IO[bytes], write: Callable[[bytes], None], size: int | None) -> None:

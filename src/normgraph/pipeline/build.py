@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,15 @@ from ..graph.builder import GraphInput, assemble, finish, start, to_dataset
 from ..graph.dump import (
     AtomicFile,
     prefix_lines,
+    subject_entries,
     sweep_dead,
     to_turtle,
-    triple_lines,
     turtle_chunks,
     write_atomic,
 )
 from ..graph.reference import load_reference
 from ..graph.runs import SortedRuns
-from ..graph.stream import write_lines
+from ..graph.stream import write_entries
 from ..model import Extraction
 from ..read.catalog import load_catalog
 from ..resources import Paths
@@ -250,16 +251,19 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
                   runs: SortedRuns, spent: dict[str, float], progress: Any,
                   extracted: Callable[[], None], scratch: Path) -> Body:
     """Read, extract and build every document as a stream (the parts rendered by the
-    workers, their lines gathered in ``runs``); returns what writes the dump's body."""
+    workers, their entries gathered in ``runs``); returns what writes the dump's body."""
     b = start(reference)  # no file's IRI is known yet: curated sources naming one wait
     iris: dict[str, URIRef] = {}
     notes: list[str] = []
+    pairs = 0  # the triples of every entry (two tabs a triple), duplicates included
 
     def accept(done: Done) -> None:
+        nonlocal pairs
         assert done.part is not None
         b.absorb(done.part)
-        if done.lines:
-            runs.add(done.lines.split("\n"))
+        if done.entries:
+            runs.add(done.entries.split("\n"))
+            pairs += done.entries.count("\t") // 2
         iris[done.name] = done.iri
         notes.extend(done.notes)
         _count(result, [done])
@@ -268,13 +272,15 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
     extracted()
     progress("graph", 0, None)
     finish(b, reference, iris)
-    runs.add(triple_lines({t for triples in b.graphs.values() for t in triples}))
+    own = subject_entries(chain.from_iterable(b.graphs.values()))
+    runs.add(own)
     b.graphs.clear()
     result.warnings = notes + b.warnings
-    result.triple_count = runs.added  # duplicates included until the dump is written
+    # an upper bound until the dump is written (duplicates included)
+    result.triple_count = pairs + sum(entry.count("\t") for entry in own) // 2
 
     def body(write: Callable[[bytes], None] | None, feed: Callable[[str], None]) -> int:
-        stats = write_lines(runs.merged(), write, feed, scratch)
+        stats = write_entries(runs.merged(), write, feed, scratch)
         runs.close()
         result.triple_count = stats.triples
         return stats.triples
@@ -292,10 +298,11 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                      store: bool, lap: Callable[[str], None]) -> None:
     """Write the dump (to a temporary file) while Oxigraph loads the same text on another
     thread for validation; with ``store``, the new on-disk local query store is loaded too.
-    A graph that validates on disk (DISK_FROM triples and up) is validated on that store, so
-    it is loaded once; a smaller one in memory (twice as fast to query as RocksDB), the query
-    store then fed alongside. The file is moved into place only if the graph conforms, and
-    the store is swapped in with it."""
+    A streamed build, or a graph of DISK_FROM triples and up, is validated on disk: on that
+    store, so that it is loaded once (or, without it, a temporary one). A smaller graph built
+    in memory is validated in memory (twice as fast to query as RocksDB, at about 350 bytes a
+    triple), the query store then fed alongside. The file is moved into place only if the
+    graph conforms, and the store is swapped in with it."""
     from ..check.shacl_sparql import DISK_FROM, TurtleLoader
 
     # the validator's scratch stores that killed builds left (their store lock died with
@@ -303,9 +310,10 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     sweep_dead(Path(tempfile.gettempdir()), "normgraph-validate-*", min_age=60)
     head = prefix_lines()
     staged = _stage_store(target, result.warnings) if store and write else None
-    on_disk = staged is not None and result.triple_count >= DISK_FROM
+    disk = result.streamed or result.triple_count >= DISK_FROM
+    on_disk = staged is not None and disk
     loader = TurtleLoader(head, store=staged.store) if staged and on_disk else \
-        TurtleLoader(head, size=result.triple_count)
+        TurtleLoader(head, size=result.triple_count, disk=disk)
     keeper = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 

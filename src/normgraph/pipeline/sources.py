@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from rdflib import URIRef
 
 from ..extract.records import extract
 from ..graph.builder import Builder, document_iri, document_part
-from ..graph.dump import triple_lines
+from ..graph.dump import subject_entries
 from ..graph.reference import load_reference
 from ..graph.vocab import minting
 from ..model import Document, Extraction
@@ -117,9 +118,8 @@ PARALLEL_FROM = 400
 @dataclass
 class Done:
     """One file read and extracted: its ``extraction``, or (a streamed build) the ``part``
-    of the graph its document makes, with the part's triples as sorted ``lines`` (joined by
-    line breaks; see :func:`normgraph.graph.dump.triple_lines`) and without its own
-    triples."""
+    of the graph its document makes, without its triples: those are in ``entries``, sorted
+    and joined by line breaks (see :func:`normgraph.graph.dump.subject_entries`)."""
 
     path: Path
     #: the symbol the file claims (its own or its catalog record's)
@@ -133,7 +133,7 @@ class Done:
     notes: list[str] = field(default_factory=list)
     extraction: Extraction | None = None
     part: Builder | None = None
-    lines: str = ""
+    entries: str = ""
     #: seconds spent reading, extracting and building it
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -165,10 +165,10 @@ def _work(index: int) -> Done | tuple[str, float]:
     else:
         with minting():
             part = document_part(e, catalog.get(doc.name), digest, reference, None, wanted)
-            lines = triple_lines({t for triples in part.graphs.values() for t in triples})
-        lines.sort()
+            entries = subject_entries(chain.from_iterable(part.graphs.values()))
+        entries.sort()
         part.graphs.clear()
-        done.part, done.lines = part, "\n".join(lines)
+        done.part, done.entries = part, "\n".join(entries)
     done.seconds = (read - start, extracted - read, time.perf_counter() - extracted)
     return done
 
