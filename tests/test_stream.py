@@ -126,21 +126,54 @@ def test_runs_a_killed_build_left_are_swept(tmp_path: Path) -> None:
     assert result.ok and not left.exists()
 
 
-def test_the_cli_reports_a_streamed_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def _spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each build the CLI runs from now on is streamed."""
+    made: list[bool] = []
+    real = build_module.build
+
+    def spy(*a: object, **k: object) -> api.BuildResult:
+        result = real(*a, **k)  # type: ignore[arg-type]
+        made.append(result.streamed)
+        return result
+
+    monkeypatch.setattr(api, "build", spy)
+    return made
+
+
+@pytest.mark.parametrize("how", [["--stream"], []], ids=["asked", "by-size"])
+def test_the_cli_reports_a_streamed_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          how: list[str]) -> None:
     from typer.testing import CliRunner
 
     from normgraph.cli import app
 
     paths = _generated(tmp_path / "corpus", 8)
     memory = api.build(paths, out=tmp_path / "memory.ttl", store=False, stream=False)
-    monkeypatch.setattr(build_module, "STREAM_FROM", 1)
-    result = CliRunner().invoke(app, ["build", "--root", str(paths.root)])
+    monkeypatch.setattr(build_module, "STREAM_FROM", 8 if not how else 10_000)
+    made = _spied(monkeypatch)
+    result = CliRunner().invoke(app, ["build", "--root", str(paths.root), *how])
     assert result.exit_code == 0, result.output
+    assert made == [True]
     assert result.stdout.splitlines()[0] == (
         f"read 8 documents ({memory.instruments} with a symbol), {memory.references} "
         f"references; graph of {memory.triple_count} triples")
     assert paths.dump.read_bytes() == (tmp_path / "memory.ttl").read_bytes()
+    assert not list(paths.dump.parent.glob(".normgraph-runs-*"))
+
+
+def test_the_cli_builds_in_memory_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    from typer.testing import CliRunner
+
+    from normgraph.cli import app
+
+    paths = _generated(tmp_path / "corpus", 4)
+    monkeypatch.setattr(build_module, "STREAM_FROM", 1)
+    made = _spied(monkeypatch)
+    for option in ("--in-memory", "--stream"):
+        result = CliRunner().invoke(app, ["build", "--root", str(paths.root), option])
+        assert result.exit_code == 0, result.output
+    assert made == [False, True]
 
 
 def test_sorted_runs_merge_in_code_point_order(tmp_path: Path) -> None:

@@ -74,6 +74,10 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Fail on any warning too."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Where to write the dump."),
     root: Path | None = typer.Option(None, "--root", help="Project folder holding data/."),
+    stream: bool | None = typer.Option(
+        None, "--stream/--in-memory",
+        help="Build as a stream, in bounded memory (the default from 2,000 files), or hold "
+             "the whole graph in memory (faster where memory allows)."),
 ) -> None:
     """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
     from .. import api
@@ -91,7 +95,7 @@ def build(
     signal.signal(signal.SIGTERM, _terminate)
     try:
         with _progress() as progress:
-            result = api.build(paths, strict=strict, out=out, progress=progress)
+            result = api.build(paths, strict=strict, out=out, progress=progress, stream=stream)
     except KeyboardInterrupt:
         fail("interrupted; the previous dump is untouched", 130)
     except (CatalogError, ReferenceDataError) as exc:
