@@ -456,10 +456,12 @@ class TurtleLoader:
             self._thread.join()
 
     def close(self) -> None:
-        """Stop the loading thread and remove a temporary store (idempotent)."""
+        """Stop the loading thread, let go of the store and remove a temporary one
+        (idempotent). A caller's on-disk store closes once its owner lets go of it too:
+        RocksDB may still be writing in its folder until then."""
         self._stop()
+        self.store = None
         if self._tmp is not None:
-            self.store = None
             self._tmp.cleanup()
             self._tmp = None
 
