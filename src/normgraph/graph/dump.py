@@ -21,8 +21,8 @@ from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
            "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
-           "subject_entries", "turtle_blocks", "subject_block", "render_term", "rendered_iri",
-           "rendered_value"]
+           "subject_entries", "entry_pairs", "turtle_blocks", "subject_block", "render_term",
+           "rendered_iri", "rendered_value"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -212,15 +212,17 @@ def turtle_blocks(entries: Iterable[str]
         yield _grouped(subject, bodies, prefixes)
 
 
-def _pairs(body: str) -> list[tuple[str, str]]:
+def entry_pairs(body: str) -> list[tuple[str, str]]:
+    """The (predicate, object) pairs of an entry, without its subject (what follows the
+    first tab)."""
     parts = body.split("\t")
     return list(zip(parts[0::2], parts[1::2], strict=True))
 
 
 def _grouped(subject: str, bodies: list[str], prefixes: list[tuple[str, str]]
              ) -> tuple[str, list[tuple[str, str]], str]:
-    pairs = _pairs(bodies[0]) if len(bodies) == 1 else \
-        sorted({pair for body in bodies for pair in _pairs(body)})
+    pairs = entry_pairs(bodies[0]) if len(bodies) == 1 else \
+        sorted({pair for body in bodies for pair in entry_pairs(body)})
     return subject, pairs, _block(_iri(URIRef(subject), prefixes), pairs)
 
 

@@ -18,6 +18,7 @@ from typing import IO
 
 from .describe import counted, description, example_iris, subjects
 from .dump import (
+    entry_pairs,
     render_term,
     rendered_iri,
     rendered_value,
@@ -53,7 +54,7 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
     file (in ``scratch``) until the description is known."""
     dated = render_term(ELI.date_document)
     keys = sorted(subjects())
-    held: dict[str, list[tuple[str, str]]] = {}  # the graph's own pairs of those subjects
+    held: dict[str, set[tuple[str, str]]] = {}  # the graph's own pairs of those subjects
     stats = StreamedDump()
     last: str | None = None
     examples = {str(i) for i in example_iris()}
@@ -69,8 +70,7 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
             stats.subjects += 1
             stats.graph_triples += len(pairs)
             for p, o in pairs:
-                if p not in predicates:
-                    predicates.add(p)
+                predicates.add(p)
                 if p == dated:
                     value = rendered_value(o)
                     if last is None or value > last:
@@ -79,7 +79,7 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
                 present.add(subject)
             at = bisect_left(keys, subject)
             if at < len(keys) and keys[at] == subject:
-                held[subject] = pairs
+                held[subject] = set(pairs)
                 continue
             if write is not None:
                 if at == 0:
@@ -100,11 +100,11 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
         made = description(stats.subjects, {rendered_iri(p) for p in predicates}, last,
                            present)
         mine = _pairs_by_subject(made)
-        new = sum(len(own - set(held.get(subject, ()))) for subject, own in mine.items())
+        new = sum(len(own - held.get(subject, set())) for subject, own in mine.items())
         stats.triples = stats.graph_triples + new + 1
         for subject, own in _pairs_by_subject([counted(stats.triples - 1)]).items():
             mine[subject] |= own
-        blocks = {subject: subject_block(subject, sorted(own | set(held.get(subject, ()))))
+        blocks = {subject: subject_block(subject, sorted(own | held.get(subject, set())))
                   for subject, own in mine.items()}
         feed("\n".join(blocks.values()) + "\n")
         if write is not None:
@@ -127,8 +127,7 @@ def _pairs_by_subject(triples: Iterable[tuple[object, object, object]]
     out: dict[str, set[tuple[str, str]]] = {}
     for entry in subject_entries(triples):
         subject, _, body = entry.partition("\t")
-        parts = body.split("\t")
-        out.setdefault(subject, set()).update(zip(parts[0::2], parts[1::2], strict=True))
+        out.setdefault(subject, set()).update(entry_pairs(body))
     return out
 
 

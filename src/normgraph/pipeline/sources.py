@@ -121,7 +121,6 @@ class Done:
     of the graph its document makes, without its triples: those are in ``entries``, sorted
     and joined by line breaks (see :func:`normgraph.graph.dump.subject_entries`)."""
 
-    path: Path
     #: the symbol the file claims (its own or its catalog record's)
     claimed: str | None
     digest: str
@@ -157,7 +156,7 @@ def _work(index: int) -> Done | tuple[str, float]:
     read = time.perf_counter()
     e = extract(doc, reference)
     extracted = time.perf_counter()
-    done = Done(paths[index], doc.metadata.get("symbol"), digest, doc.name, document_iri(e),
+    done = Done(doc.metadata.get("symbol"), digest, doc.name, document_iri(e),
                 e.symbol, len(e.references),
                 [f"{doc.path}: {note}" for note in (*doc.notes, *e.warnings)])
     if wanted is None:
