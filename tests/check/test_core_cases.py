@@ -62,6 +62,15 @@ def test_both_engines_give_the_expected_report(path: Path) -> None:
         assert _found(loader.finish(shapes=g)) == expected, "compiled, on disk"
     finally:
         loader.close()
+    # as a streamed build validates: the constraints on a node's own triples checked in
+    # Python as the piece loads, the others (a value's class, SPARQL) queried on disk
+    loader = TurtleLoader(disk=True, hierarchy=Graph(), shapes=g)
+    try:
+        assert loader._local is not None
+        loader.feed(path.read_text(encoding="utf-8"))
+        assert _found(loader.finish()) == expected, "checked as loaded, on disk"
+    finally:
+        loader.close()
 
 
 PREFIXES = """

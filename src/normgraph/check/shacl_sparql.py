@@ -13,6 +13,8 @@ pre-bound, ``sh:prefixes`` and a ``?path``; ``sh:deactivated``, ``message``. Any
 (a top-level property shape, a shape with targets not typed ``sh:NodeShape``, other targets,
 paths or parameters, ``$currentShape``) raises :class:`UnsupportedShape`, so the two validators
 cannot silently disagree; ``tests/check/core`` holds a SHACL Core case per feature, run on both.
+The constraints that read only a focus node's own triples can also be checked piece by piece as
+a graph loads (:class:`TurtleLoader` with a class hierarchy), with the same SPARQL tests.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
 
 from ..graph.dump import ntriples_term
+from .local import LocalChecker, NodeRules, Rule
 from .sparql_form import prebind
 from .validate import Finding, Report, _short
 
@@ -138,20 +141,34 @@ _VALUE = (f"IF(STRSTARTS(STR(DATATYPE(?v)), \"{LEXICAL}\"), STRDT(STR(?v), "
           f"IRI(SUBSTR(STR(DATATYPE(?v)), {len(LEXICAL) + 1}))), ?v)")
 
 
-def _alternatives(shapes: Graph, node: Any) -> list[str]:
-    """SPARQL boolean tests for the members of an sh:or list, on ?v."""
-    tests = []
+def _alternative_parts(shapes: Graph, node: Any) -> list[tuple[str | None, str]]:
+    """The members of an sh:or list: (a class, "") or (None, a SPARQL test on ?v)."""
+    parts: list[tuple[str | None, str]] = []
     for alt in Collection(shapes, node):
         classes = list(shapes.objects(alt, SH["class"]))
         types = list(shapes.objects(alt, SH.datatype))
         extra = set(shapes.predicates(alt)) - {SH["class"], SH.datatype}
         if extra or len(classes) + len(types) != 1:
             raise UnsupportedShape("sh:or members must each be one sh:class or sh:datatype")
-        if classes:
-            tests.append("EXISTS { " + TYPE_PATH.format(v="v", c=classes[0]) + " }")
-        else:
-            tests.append(_datatype_test(types[0]))
-    return tests
+        parts.append((str(classes[0]), "") if classes else (None, _datatype_test(types[0])))
+    return parts
+
+
+def _alternatives(shapes: Graph, node: Any) -> list[str]:
+    """SPARQL boolean tests for the members of an sh:or list, on ?v."""
+    return ["EXISTS { " + TYPE_PATH.format(v="v", c=c) + " }" if c is not None else test
+            for c, test in _alternative_parts(shapes, node)]
+
+
+def _or_rule(shapes: Graph, node: Any, kind: str, finding: tuple[str, str, str],
+             predicate: str = "") -> Rule:
+    """An sh:or as a rule of :mod:`normgraph.check.local`: its classes, and its other tests
+    joined as the query joins them."""
+    parts = _alternative_parts(shapes, node)
+    tests = [test for c, test in parts if c is None]
+    return Rule(kind, *finding, predicate=predicate,
+                classes=tuple(c for c, _ in parts if c is not None),
+                expr=" || ".join(tests) if tests else "")
 
 
 def check_shapes_graph(shapes: Graph) -> None:
@@ -195,14 +212,17 @@ def _shapes(shapes: Graph) -> list[Any]:
 FOCUS_BATCH = 100_000
 
 
-def materialise_focus(store: Any, shapes: Graph) -> None:
-    """Store each node shape's focus nodes in :data:`FOCUS_GRAPH`, :data:`FOCUS_BATCH` at a
-    time. One update per shape held every node it inserts in memory until it committed: the
-    paragraphs' shape of a 100,000-document graph took about 2.8 GB that way."""
+def materialise_focus(store: Any, shapes: Graph, only: set[Any] | None = None) -> None:
+    """Store each node shape's focus nodes (those ``only`` names, when given) in
+    :data:`FOCUS_GRAPH`, :data:`FOCUS_BATCH` at a time. One update per shape held every node
+    it inserts in memory until it committed: the paragraphs' shape of a 100,000-document
+    graph took about 2.8 GB that way."""
     import pyoxigraph as ox
 
     graph, focus_of = ox.NamedNode(FOCUS_GRAPH), ox.NamedNode(FOCUS_OF)
     for shape in _shapes(shapes):
+        if only is not None and shape not in only:
+            continue
         node = ox.NamedNode(str(shape))
         batch = []
         # the focus nodes are read from the data's graph, the batches written to another
@@ -218,12 +238,19 @@ def materialise_focus(store: Any, shapes: Graph) -> None:
         store.flush()
 
 
-def _focus_select(shapes: Graph, shape: Any) -> str:
+def _targets(shapes: Graph, shape: Any) -> tuple[list[Any], list[Any]]:
+    """A node shape's target classes (an implicit one too) and sh:targetSubjectsOf
+    predicates."""
     classes = list(shapes.objects(shape, SH.targetClass))
     if any(shapes.triples((shape, RDF.type, c)) for c in (RDFS.Class, OWL_CLASS)):
         classes.append(shape)  # an implicit class target: the shape is also a class
+    return classes, list(shapes.objects(shape, SH.targetSubjectsOf))
+
+
+def _focus_select(shapes: Graph, shape: Any) -> str:
+    classes, subjects_of = _targets(shapes, shape)
     targets = [TYPE_PATH.format(v="this", c=c) for c in classes]
-    targets += [f"?this <{p}> [] " for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    targets += [f"?this <{p}> [] " for p in subjects_of]
     if not targets:
         raise UnsupportedShape(f"{shape}: no sh:targetClass or sh:targetSubjectsOf")
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(
@@ -258,6 +285,7 @@ def _sparql_constraint(shapes: Graph, shape: Any, sparql: Any) -> str | None:
 
 def compile_shapes(shapes: Graph, materialised: bool = False,
                    lexical: set[str] | None = None, bounded: bool = False,
+                   local: list[NodeRules] | None = None, used: set[Any] | None = None,
                    ) -> list[tuple[str, str, str, str]]:
     """(query, severity, path, message) for every constraint; each query selects ?this (a
     SPARQL-based constraint may also select ?path, the path of its results).
@@ -269,7 +297,12 @@ def compile_shapes(shapes: Graph, materialised: bool = False,
     different values instead of counting each node's values: about 1.5-2 times slower, but
     Oxigraph then holds no table of every focus node (60-70 MB a query at 10,000 documents,
     against 2-4 MB), so that the memory of a validation on disk does not grow with the
-    graph."""
+    graph.
+
+    Given a ``local`` list, the constraints that read only a focus node's own triples go
+    into it as rules for :class:`normgraph.check.local.LocalChecker` (one
+    :class:`~normgraph.check.local.NodeRules` per node shape) instead of becoming queries.
+    ``used`` receives the shapes that have queries."""
     check_shapes_graph(shapes)
     out: list[tuple[str, str, str, str]] = []
     for shape in _shapes(shapes):
@@ -281,14 +314,28 @@ def compile_shapes(shapes: Graph, materialised: bool = False,
         if materialised:
             focus = f"GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> {_n3(shape)} }}"
         node_message = str(shapes.value(shape, SH.message) or "does not conform")
+        rules: list[Rule] | None = None
+        if local is not None:
+            classes, subjects_of = _targets(shapes, shape)
+            node = NodeRules(frozenset(map(str, classes)), frozenset(map(str, subjects_of)))
+            local.append(node)
+            rules = node.rules
+        before = len(out)
         # node-level value constraints: the focus node itself is the value, each one on its own
-        tests = ["EXISTS { " + TYPE_PATH.format(v="v", c=c) + " }"
-                 for c in shapes.objects(shape, SH["class"])]
-        tests += ["(" + " || ".join(_alternatives(shapes, alt)) + ")"
-                  for alt in shapes.objects(shape, SH["or"])]
-        for test in tests:
-            out.append((f"SELECT ?this WHERE {{ {focus} BIND(?this AS ?v) "
-                        f"FILTER(!{test}) }}", severity, "", node_message))
+        finding = (severity, "", node_message)
+        if rules is not None:
+            rules += [Rule("node", *finding, classes=(str(c),))
+                      for c in shapes.objects(shape, SH["class"])]
+            rules += [_or_rule(shapes, alt, "node", finding)
+                      for alt in shapes.objects(shape, SH["or"])]
+        else:
+            tests = ["EXISTS { " + TYPE_PATH.format(v="v", c=c) + " }"
+                     for c in shapes.objects(shape, SH["class"])]
+            tests += ["(" + " || ".join(_alternatives(shapes, alt)) + ")"
+                      for alt in shapes.objects(shape, SH["or"])]
+            for test in tests:
+                out.append((f"SELECT ?this WHERE {{ {focus} BIND(?this AS ?v) "
+                            f"FILTER(!{test}) }}", severity, "", node_message))
         for sparql in shapes.objects(shape, SH.sparql):
             body = _sparql_constraint(shapes, shape, sparql)
             if body is None:
@@ -297,7 +344,9 @@ def compile_shapes(shapes: Graph, materialised: bool = False,
             out.append(("FOCUS " + f"SELECT ?this WHERE {{ {focus} }}" + "\n" + body, severity,
                         "", message))
         for prop in shapes.objects(shape, SH.property):
-            out.extend(_property(shapes, shape, prop, focus, lexical, bounded))
+            out.extend(_property(shapes, shape, prop, focus, lexical, bounded, rules))
+        if used is not None and len(out) > before:
+            used.add(shape)
     return out
 
 
@@ -306,10 +355,47 @@ def _severity(shapes: Graph, shape: Any) -> str:
     return str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
 
 
+def _ox_term(term: Any) -> Any:
+    """A constant of the shapes as the value tests see it (interpreted literals as written,
+    under their :data:`LEXICAL` datatype)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is None:
+            return ox.Literal(str(term))
+        dt = str(term.datatype)
+        return ox.Literal(str(term), datatype=ox.NamedNode(LEXICAL + dt if interpreted(dt)
+                                                           else dt))
+    raise UnsupportedShape(f"unexpected term {term!r} in the shapes")
+
+
+def _fast_test(shapes: Graph, key: URIRef, value: Any) -> Any:
+    """The Python form of a value test that reads only a term's kind, datatype or identity
+    (see :class:`normgraph.check.local.Rule`); None for the others."""
+    import pyoxigraph as ox
+
+    if key == SH.nodeKind:
+        return lambda t: isinstance(t, ox.NamedNode)
+    if key == SH["in"]:
+        members = frozenset(_ox_term(m) for m in Collection(shapes, value))
+        return lambda t: t in members
+    if key == SH.datatype and value == RDF.langString:
+        return lambda t: isinstance(t, ox.Literal) and bool(t.language)
+    if key == SH.datatype and not interpreted(str(value)):
+        name = str(value)  # an interpreted value, as written, has a LEXICAL datatype
+        return lambda t: isinstance(t, ox.Literal) and t.datatype.value == name
+    return None
+
+
 def _property(shapes: Graph, shape: Any, prop: Any, focus: str,
               lexical: set[str] | None, bounded: bool = False,
-              ) -> list[tuple[str, str, str, str]]:
-    """The queries of one property shape: one per constraint parameter value."""
+              rules: list[Rule] | None = None) -> list[tuple[str, str, str, str]]:
+    """The queries of one property shape: one per constraint parameter value; with
+    ``rules``, those of its constraints that read the focus node's own values go there."""
     unknown = set(shapes.predicates(prop)) - _PROPERTY_KEYS
     if unknown:
         raise UnsupportedShape(f"{shape}: unsupported {sorted(map(str, unknown))}")
@@ -323,54 +409,73 @@ def _property(shapes: Graph, shape: Any, prop: Any, focus: str,
     p = f"<{paths[0]}>"
     out: list[tuple[str, str, str, str]] = []
     found = _values(p) if lexical is None or str(paths[0]) in lexical else f"?this {p} ?v ."
+    finding = (severity, _short(paths[0]), message)
+    predicate = str(paths[0])
 
     def add(query: str) -> None:
-        out.append((query, severity, _short(paths[0]), message))
+        out.append((query, *finding))
 
-    def each(test: str) -> str:  # the values that fail a test
-        return f"SELECT ?this WHERE {{ {focus} {found} FILTER(!({test})) }}"
+    def test(key: URIRef, value: Any, expr: str) -> None:  # the values must pass ``expr``
+        if rules is not None:
+            rules.append(Rule("values", *finding, predicate=predicate, expr=expr,
+                              fast=_fast_test(shapes, key, value)))
+        else:
+            add(f"SELECT ?this WHERE {{ {focus} {found} FILTER(!({expr})) }}")
 
     def values(key: URIRef) -> list[Any]:
         return list(shapes.objects(prop, key))
 
     for low in values(SH.minCount):
         n = int(low)
-        if n == 1:
+        if n and rules is not None:
+            rules.append(Rule("min", *finding, predicate=predicate, count=n))
+        elif n == 1:
             add(f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
         elif n > 1:
             add(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {found} }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")
     for high in values(SH.maxCount):
-        if bounded and int(high) == 1:  # two values that are not the same term
+        if rules is not None:
+            rules.append(Rule("max", *finding, predicate=predicate, count=int(high)))
+        elif bounded and int(high) == 1:  # two values that are not the same term
             other = found.replace("?v", "?w")  # the pattern's only variables: ?this, ?v
             add(f"SELECT DISTINCT ?this WHERE {{ {focus} {found} {other} "
                 f"FILTER(!sameTerm(?v, ?w)) }}")
-            continue
-        add(f"SELECT ?this WHERE {{ {focus} {found} }} GROUP BY ?this "
-            f"HAVING (COUNT(DISTINCT ?v) > {int(high)})")
+        else:
+            add(f"SELECT ?this WHERE {{ {focus} {found} }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) > {int(high)})")
     for dt in values(SH.datatype):
-        add(each(_datatype_test(dt)))
+        test(SH.datatype, dt, _datatype_test(dt))
     for kind in values(SH.nodeKind):
         if kind != SH.IRI:
             raise UnsupportedShape(f"{shape}: only sh:nodeKind sh:IRI")
-        add(each("isIRI(?v)"))
+        test(SH.nodeKind, kind, "isIRI(?v)")
     for pattern in values(SH.pattern):
-        add(each(f"!isBlank(?v) && REGEX(STR(?v), {_n3(Literal(str(pattern)))})"))
-    for cls in values(SH["class"]):
+        test(SH.pattern, pattern,
+             f"!isBlank(?v) && REGEX(STR(?v), {_n3(Literal(str(pattern)))})")
+    for cls in values(SH["class"]):  # a value's class: read from the value's own triples
         add(f"SELECT ?this WHERE {{ {focus} ?this {p} ?v . FILTER NOT EXISTS {{ "
             + TYPE_PATH.format(v="v", c=cls) + " } }")
     for members in values(SH["in"]):
         terms = [f"sameTerm(?v, {_n3(m)})" for m in Collection(shapes, members)]
-        add(each(" || ".join(terms) or "false"))
+        test(SH["in"], members, " || ".join(terms) or "false")
     for minimum in values(SH.minInclusive):
         if not isinstance(minimum, Literal):
             raise UnsupportedShape(f"{shape}: sh:minInclusive {minimum} is not a literal")
-        add(each(f"COALESCE({_VALUE} >= {minimum.n3()}, false)"))
-    if any(v == Literal(True) for v in values(SH.uniqueLang)):
+        test(SH.minInclusive, minimum, f"COALESCE({_VALUE} >= {minimum.n3()}, false)")
+    if any(v == Literal(True) for v in values(SH.uniqueLang)):  # kept a query: rare, cheap
         add(f"SELECT ?this WHERE {{ {focus} ?this {p} ?v . FILTER(LANG(?v) != \"\") }} "
             f"GROUP BY ?this (LANG(?v) AS ?l) HAVING (COUNT(?v) > 1)")
     for alternatives in values(SH["or"]):
-        add(each(" || ".join(_alternatives(shapes, alternatives))))
+        parts = _alternative_parts(shapes, alternatives)
+        if rules is not None and all(c is None for c, _ in parts):  # datatypes only
+            test(SH["or"], alternatives, " || ".join(t for _, t in parts))
+        else:  # a value's class: a query
+            if rules is not None and any(c is None for c, _ in parts):
+                raise UnsupportedShape(f"{shape}: an sh:or of classes and datatypes reads "
+                                       "the store's values as written")
+            add(f"SELECT ?this WHERE {{ {focus} {found} FILTER(!("
+                + " || ".join(_alternatives(shapes, alternatives)) + ")) }")
     return out
 
 
@@ -404,20 +509,43 @@ class TurtleLoader:
     so that the graph is loaded once) or :meth:`end` (the load alone) returns, it holds
     exactly the triples fed: the validator's scratch graphs (:data:`SCRATCH_GRAPHS`) are
     removed. Without ``lexical`` the pieces are loaded as they are, with none of the
-    validator's lexical forms: for a store that will be queried, not validated."""
+    validator's lexical forms: for a store that will be queried, not validated.
+
+    Given the class ``hierarchy`` (the ontology: its ``rdfs:subClassOf`` triples) and pieces
+    that each hold whole subjects, as a build streams them, the constraints on a focus node's
+    own triples are checked in Python as each piece loads (:mod:`normgraph.check.local`), and
+    :meth:`finish` queries the store for the others only (a value's class, SPARQL
+    constraints), against the ``shapes`` given here. The store then needs no lexical forms:
+    at 10,000 documents validation on disk took 24 s instead of 66 s."""
 
     def __init__(self, prefixes: str = "", size: int = 0, store: Any = None,
-                 lexical: bool = True, disk: bool = False) -> None:
+                 lexical: bool = True, disk: bool = False,
+                 hierarchy: Graph | None = None, shapes: Graph | None = None) -> None:
         import queue
         import tempfile
         import threading
 
         import pyoxigraph as ox
 
+        from .validate import load_shapes
+
         self._ox = ox
         self._tmp = None
         self._owned = store is not None
         self._lexical = lexical
+        self._shapes = shapes
+        self._local: LocalChecker | None = None
+        if hierarchy is not None and lexical:
+            self._shapes = shapes if shapes is not None else load_shapes()
+            rules: list[NodeRules] = []
+            try:
+                compile_shapes(self._shapes, local=rules)
+            except UnsupportedShape:  # validated on the store alone, as without a hierarchy
+                rules = []
+            if rules:
+                self._local = LocalChecker(rules, (
+                    (str(c), str(p)) for c, p in hierarchy.subject_objects(RDFS.subClassOf)
+                    if isinstance(c, URIRef) and isinstance(p, URIRef)), lexical_datatype)
         if store is not None:  # a store the caller owns (the build's local query store)
             self.store = store
         elif disk or size >= DISK_FROM:
@@ -443,7 +571,8 @@ class TurtleLoader:
 
     def _each(self, add: Any) -> None:
         """Load each piece as it comes with ``add`` (the store's ``extend`` or
-        ``bulk_extend``); the first error is kept for :meth:`finish` or :meth:`end`."""
+        ``bulk_extend``), checking it first when its local constraints are checked here; the
+        first error is kept for :meth:`finish` or :meth:`end`."""
         while True:
             chunk = self._queue.get()
             if chunk is None:
@@ -453,7 +582,12 @@ class TurtleLoader:
             try:
                 quads = self._ox.parse(self.prefixes + chunk.encode("utf-8"),
                                        format=self._ox.RdfFormat.TURTLE)
-                add(with_lexical_forms(quads) if self._lexical else quads)
+                if self._local is not None:  # its values as written; the store needs none
+                    parsed = list(quads)
+                    self._local.check(parsed)
+                    add(parsed)
+                else:
+                    add(with_lexical_forms(quads) if self._lexical else quads)
             except BaseException as exc:  # reported by finish() or end()
                 self._error = exc
 
@@ -493,16 +627,26 @@ class TurtleLoader:
         store is left holding exactly the triples fed, whatever the validation met."""
         if not self._lexical:
             raise ValueError("a TurtleLoader made without lexical forms cannot validate")
+        if self._local is not None and shapes is not None and shapes is not self._shapes:
+            raise ValueError("a TurtleLoader that checks pieces as they load validates "
+                             "against the shapes it was made with")
         self._loaded()
         try:
             # an on-disk store is validated in bounded memory
-            return _run(self.store, shapes, bounded=self._owned or self._tmp is not None)
+            return _run(self.store, shapes if self._local is None else self._shapes,
+                        bounded=self._owned or self._tmp is not None, local=self._local)
         finally:
             self._tidy()
 
     def _tidy(self) -> None:
         if self._owned and self._lexical:  # without lexical forms, no scratch graph was made
             remove_scratch(self.store)
+
+
+def lexical_datatype(datatype: str) -> str | None:
+    """The datatype under which the core constraints read a literal of ``datatype`` as
+    written (:data:`LEXICAL`); None when the store keeps it as written."""
+    return LEXICAL + datatype if interpreted(datatype) else None
 
 
 def with_lexical_forms(quads: Iterable[Any]) -> Iterator[Any]:
@@ -549,7 +693,10 @@ def remove_scratch(store: Any) -> None:
         store.remove_graph(ox.NamedNode(name))  # the graph's name, now that it is empty
 
 
-def _run(store: Any, shapes: Graph | None, bounded: bool = False) -> Report:
+def _run(store: Any, shapes: Graph | None, bounded: bool = False,
+         local: LocalChecker | None = None) -> Report:
+    """Validate ``store``; with ``local``, which checked the constraints that read a focus
+    node's own triples as the pieces loaded, only the others are queries."""
     from concurrent.futures import ThreadPoolExecutor
 
     import pyoxigraph as ox
@@ -557,7 +704,14 @@ def _run(store: Any, shapes: Graph | None, bounded: bool = False) -> Report:
     from .validate import load_shapes
 
     shapes = shapes if shapes is not None else load_shapes()
-    materialise_focus(store, shapes)
+    # the values as written are read from where they are: a store fed beside a LocalChecker
+    # holds none, and its queries need none
+    lexical = set() if local is not None else {row["p"].value for row in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{LEXICAL_GRAPH}> {{ ?s ?p ?o }} }}")}
+    used: set[Any] = set()
+    queries = compile_shapes(shapes, materialised=True, lexical=lexical, bounded=bounded,
+                             local=[] if local is not None else None, used=used)
+    materialise_focus(store, shapes, used)
 
     def violations(query: str) -> list[tuple[str, str | None]]:
         """(focus node, the ?path a SPARQL constraint selects, if any) of each result."""
@@ -579,15 +733,14 @@ def _run(store: Any, shapes: Graph | None, bounded: bool = False) -> Report:
             return out
         return [(str(row["this"].value), None) for row in store.query(query)]
 
-    lexical = {row["p"].value for row in store.query(
-        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{LEXICAL_GRAPH}> {{ ?s ?p ?o }} }}")}
-    queries = compile_shapes(shapes, materialised=True, lexical=lexical, bounded=bounded)
     # Oxigraph evaluates queries without the GIL: two at a time use two cores
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = list(pool.map(violations, (q for q, *_ in queries)))
     findings = {Finding(severity, node, path if found_path is None else found_path, message)
                 for (_q, severity, path, message), nodes in zip(queries, found, strict=True)
                 for node, found_path in nodes}
+    if local is not None:
+        findings |= local.findings()
     return Report(sorted(findings, key=lambda f: (f.severity != "Violation", f.focus, f.path,
                                                   f.message)))
 

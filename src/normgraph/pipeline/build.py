@@ -23,7 +23,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..check.validate import Report, validate_graph
+from ..check.validate import Report, load_ontology, validate_graph
 from ..config import cache_dir
 from ..graph.builder import GraphInput, assemble, finish, start, to_dataset
 from ..graph.dump import (
@@ -312,8 +312,12 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     staged = _stage_store(target, result.warnings) if store and write else None
     disk = result.streamed or result.triple_count >= DISK_FROM
     on_disk = staged is not None and disk
-    loader = TurtleLoader(head, store=staged.store) if staged and on_disk else \
-        TurtleLoader(head, size=result.triple_count, disk=disk)
+    # on disk, the constraints on a node's own triples are checked as each piece (whole
+    # subject blocks) loads, and the store is queried for the others only
+    hierarchy = load_ontology() if disk else None
+    loader = TurtleLoader(head, store=staged.store, hierarchy=hierarchy) \
+        if staged and on_disk else \
+        TurtleLoader(head, size=result.triple_count, disk=disk, hierarchy=hierarchy)
     keeper = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 

@@ -1,0 +1,214 @@
+"""The SHACL Core constraints that read only a focus node's own triples, checked in Python on
+each piece of a graph as it is loaded, instead of by queries on the whole store afterwards.
+
+A constraint is *local* when its answer for a focus node depends on nothing but the node's own
+triples (its types included) and the ontology's class hierarchy: counts, ``sh:datatype``,
+``sh:nodeKind``, ``sh:pattern``, ``sh:in``, ``sh:minInclusive``, an ``sh:or`` of datatypes, and
+a node shape's own ``sh:class``. The others (a value's class, SPARQL constraints,
+``sh:uniqueLang``) stay queries on the store: :mod:`normgraph.check.shacl_sparql` compiles the
+shapes into both and decides which is which.
+
+The rules give the same findings as the queries because they are the same tests: each value
+test is the SPARQL expression the query would filter on, evaluated by Oxigraph on the value as
+written (once per distinct value); only tests that read no more than a term's kind or
+datatype are answered in Python. What this needs of the pieces (whole subjects, a class
+hierarchy known before the first piece) is checked by :class:`LocalChecker`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .validate import Finding
+
+__all__ = ["LocalChecker", "NodeRules", "Rule"]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+#: distinct (test, value) answers kept before the cache starts again
+CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One constraint of a node shape: ``min``/``max`` (a count of the distinct values of
+    ``predicate``), ``values`` (every value of ``predicate`` passes the test) or ``node`` (the
+    focus node passes it); its finding's severity, path and message.
+
+    A term passes the test when it is an instance of one of ``classes`` (a focus node, through
+    its type closure), or when SPARQL's ``FILTER(!(expr))`` drops it (bound as ``?v``: what
+    the query finds is what fails). ``fast``, when given, answers the same in Python, for a
+    test that reads only a term's kind or datatype."""
+
+    kind: str
+    severity: str
+    path: str
+    message: str
+    predicate: str = ""
+    count: int = 0
+    classes: tuple[str, ...] = ()
+    expr: str = ""
+    fast: Callable[[Any], bool] | None = None
+
+
+@dataclass(eq=False)
+class NodeRules:
+    """A node shape's targets and the rules checked here."""
+
+    classes: frozenset[str]
+    subjects_of: frozenset[str]
+    rules: list[Rule] = field(default_factory=list)
+
+
+class LocalChecker:
+    """Checks pieces of a graph against :class:`NodeRules`, gathering the findings.
+
+    Each piece must hold every triple of each of its subjects (as a streamed build feeds its
+    subject blocks). A focus node's classes are read through ``rdfs:subClassOf`` triples: those
+    of ``hierarchy`` and those of the pieces, each known before the piece that holds it is
+    checked; one that comes after a piece already checked is an error at :meth:`findings`."""
+
+    def __init__(self, shapes: list[NodeRules], hierarchy: Iterable[tuple[str, str]],
+                 lexical: Callable[[str], str | None]) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self._shapes = [s for s in shapes if s.rules]
+        #: the datatype under which a literal of a datatype is read as written (None: as is)
+        self._lexical = lexical
+        self._as_written: dict[str, Any] = {}  # a datatype: its lexical one, or False
+        self._parents: dict[str, set[str]] = {}
+        for child, parent in hierarchy:
+            self._parents.setdefault(child, set()).add(parent)
+        self._closure: dict[str, frozenset[str]] = {}
+        self._applies: dict[tuple[str, ...], tuple[set[str], set[NodeRules]]] = {}
+        self._checked = False
+        self._late: tuple[str, str] | None = None
+        self._found: set[Finding] = set()
+        self._scratch = ox.Store()  # evaluates the value tests, holds nothing
+        self._queries: dict[str, str] = {}
+        self._answers: dict[tuple[str, Any], bool] = {}
+        self._subjects_of = frozenset().union(*(s.subjects_of for s in self._shapes))
+
+    def check(self, quads: Iterable[Any]) -> None:
+        """Check a piece: the triples (pyoxigraph quads) of whole subjects."""
+        own: dict[Any, dict[str, list[Any]]] = {}
+        for quad in quads:
+            p = quad.predicate.value
+            subject = quad.subject
+            values = own.get(subject)
+            if values is None:
+                values = own[subject] = {}
+            found = values.get(p)
+            if found is None:
+                values[p] = [quad.object]
+            else:
+                found.append(quad.object)
+            if p == SUBCLASS and isinstance(quad.object, self._ox.NamedNode):
+                self._learn(subject.value, quad.object.value)
+        self._checked = True
+        for subject, values in own.items():
+            types = values.get(RDF_TYPE)
+            if types is None and self._subjects_of.isdisjoint(values):
+                continue
+            classes, by_class = self._shapes_of(types or ())
+            for shape in self._shapes:
+                if shape not in by_class and shape.subjects_of.isdisjoint(values):
+                    continue
+                for rule in shape.rules:
+                    if not self._passes(rule, subject, values, classes):
+                        self._found.add(Finding(rule.severity, str(subject.value), rule.path,
+                                                rule.message))
+
+    def _shapes_of(self, types: Iterable[Any]) -> tuple[set[str], set[NodeRules]]:
+        """The classes a node of these types is, and the shapes that target one of them."""
+        key = tuple(t.value for t in types if isinstance(t, self._ox.NamedNode))
+        known = self._applies.get(key)
+        if known is None:
+            classes: set[str] = set()
+            for t in key:
+                classes |= self._ancestors(t)
+            known = self._applies[key] = (
+                classes, {s for s in self._shapes if not s.classes.isdisjoint(classes)})
+        return known
+
+    def findings(self) -> set[Finding]:
+        if self._late is not None:
+            child, parent = self._late
+            raise ValueError(f"<{child}> rdfs:subClassOf <{parent}> came after pieces already "
+                             "checked without it: give the class hierarchy before the pieces")
+        return self._found
+
+    def _learn(self, child: str, parent: str) -> None:
+        known = self._parents.setdefault(child, set())
+        if parent in known:
+            return
+        known.add(parent)
+        self._closure.clear()
+        self._applies.clear()
+        if self._checked and self._late is None:
+            self._late = (child, parent)
+
+    def _ancestors(self, cls: str) -> frozenset[str]:
+        """``cls`` and every class it is a subclass of."""
+        found = self._closure.get(cls)
+        if found is None:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for parent in self._parents.get(todo.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._closure[cls] = frozenset(seen)
+        return found
+
+    def _written(self, term: Any) -> Any:
+        """A value as the constraints read it: a literal the store would keep by value, as
+        written under its lexical datatype."""
+        if type(term) is not self._ox.Literal:
+            return term
+        dt = term.datatype.value
+        lexical: Any = self._as_written.get(dt)
+        if lexical is None:
+            name = self._lexical(dt)
+            lexical = self._as_written[dt] = self._ox.NamedNode(name) if name else False
+        return self._ox.Literal(term.value, datatype=lexical) if lexical else term
+
+    def _passes(self, rule: Rule, subject: Any, values: dict[str, list[Any]],
+                classes: set[str]) -> bool:
+        kind = rule.kind
+        if kind == "node":
+            return self._test(rule, subject, classes)
+        found = values.get(rule.predicate, ())
+        if kind == "values":
+            written = self._written
+            return all(self._test(rule, written(v), ()) for v in found)
+        n = len(found)
+        if kind == "max":  # the distinct values, counted only when there may be too many
+            return n <= rule.count or len({self._written(v) for v in found}) <= rule.count
+        return n >= rule.count and (rule.count <= 1 or
+                                    len({self._written(v) for v in found}) >= rule.count)
+
+    def _test(self, rule: Rule, term: Any, classes: set[str] | tuple[()]) -> bool:
+        if any(c in classes for c in rule.classes):
+            return True
+        if not rule.expr:
+            return False
+        if rule.fast is not None:
+            return rule.fast(term)
+        key = (rule.expr, term)
+        answer = self._answers.get(key)
+        if answer is None:
+            query = self._queries.get(rule.expr)
+            if query is None:  # what the store's query filters on, negated the same way
+                query = self._queries[rule.expr] = f"SELECT ?v WHERE {{ FILTER(!({rule.expr})) }}"
+            rows = self._scratch.query(query, substitutions={self._ox.Variable("v"): term})
+            answer = not any(True for _ in rows)  # type: ignore[union-attr]
+            if len(self._answers) >= CACHE_LIMIT:
+                self._answers.clear()
+            self._answers[key] = answer
+        return answer
