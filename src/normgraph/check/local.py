@@ -142,6 +142,10 @@ class LocalChecker:
                              "checked without it: give the class hierarchy before the pieces")
         return self._found
 
+    def below(self, cls: str) -> frozenset[str]:
+        """``cls`` and every class known to be a subclass of it."""
+        return frozenset(c for c in self._parents if cls in self._ancestors(c)) | {cls}
+
     def _learn(self, child: str, parent: str) -> None:
         known = self._parents.setdefault(child, set())
         if parent in known:
