@@ -55,8 +55,10 @@ def child_build(root: Path) -> None:
                       "streamed": result.streamed,
                       "dump_mib": round(dump.stat().st_size / 2**20, 1),
                       "peak_mib": round(_rss_mib()),
-                      # the largest worker process (they read, extract and, in a streamed
-                      # build, make and render their documents' part of the graph)
+                      # the largest process the build started: a worker (they read,
+                      # extract and, in a streamed build, make and render their documents'
+                      # part of the graph) or a streamed build's checker
+                      # (normgraph.check.apart)
                       "worker_mib": round(resource.getrusage(
                           resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}))
 
@@ -278,10 +280,11 @@ def _rdflib(r: dict[str, object], query: str) -> object:
 def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
     lines = ["Build (seconds by stage; reading, extraction and, in a streamed build, the "
              "workers' part of the graph share their wall time; peak resident memory of the "
-             "build process at the end of each stage, and of the largest worker process):", "",
+             "build process at the end of each stage, and of the largest process it started: a "
+             "worker, or a streamed build's checker):", "",
              "| documents | triples | build wall | read | extract | graph | write | validate "
-             "| store | peak MiB after extract / graph / all | largest worker MiB | build "
-             "| dump MiB |", "|" + "---|" * 13]
+             "| store | peak MiB after extract / graph / all | largest worker or checker MiB "
+             "| build | dump MiB |", "|" + "---|" * 13]
     for r in rows:
         t, peaks = r["timings"], r["peaks"]  # type: ignore[index]
         peak = " / ".join(f"{p:,}" for p in (peaks.get("extract"), peaks.get("graph"),

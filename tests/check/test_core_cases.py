@@ -14,6 +14,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from normgraph.check.apart import checked_apart
 from normgraph.check.shacl_sparql import (
     TurtleLoader,
     UnsupportedShape,
@@ -69,6 +70,15 @@ def test_both_engines_give_the_expected_report(path: Path) -> None:
         assert loader._local is not None
         loader.feed(path.read_text(encoding="utf-8"))
         assert _found(loader.finish()) == expected, "checked as loaded, on disk"
+    finally:
+        loader.close()
+    # and so checked in a process of its own, as a streamed build does
+    apart = checked_apart(g, Graph(), "")
+    assert apart is not None
+    loader = TurtleLoader(disk=True, apart=apart)
+    try:
+        loader.feed(path.read_text(encoding="utf-8"))
+        assert _found(loader.finish()) == expected, "checked apart, on disk"
     finally:
         loader.close()
 

@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from normgraph import api
 from normgraph.check import shacl_sparql
+from normgraph.check.apart import checked_apart
 from normgraph.check.shacl_sparql import (
     TurtleLoader,
     UnsupportedShape,
@@ -221,16 +222,20 @@ def test_pieces_checked_as_loaded_match_the_queries_piece_by_piece(tmp_path: Pat
            "#has_part> <https://w3id.org/normgraph/instrument/nowhere> .\n")
     pieces = _pieces(ROOT / "data" / "normgraph.ttl") + [bad]
     found = {}
-    for checked in (False, True):
-        loader = TurtleLoader(prefix_lines(), store=ox.Store(str(tmp_path / f"db{checked}")),
-                              hierarchy=load_ontology() if checked else None)
+    for checked in ("queried", "in-thread", "apart"):
+        loader = TurtleLoader(
+            prefix_lines(), store=ox.Store(str(tmp_path / f"db-{checked}")),
+            hierarchy=load_ontology() if checked == "in-thread" else None,
+            apart=checked_apart(load_shapes(), load_ontology(), prefix_lines())
+            if checked == "apart" else None)
         for piece in pieces:
             loader.feed(piece)
         try:
             found[checked] = _set(loader.finish())
         finally:
             loader.close()
-    assert found[True] == found[False]
+    assert found["in-thread"] == found["queried"] == found["apart"]
+    found[True] = found["apart"]
     assert {(f[1], f[2]) for f in found[True]} >= {
         ("https://w3id.org/normgraph/instrument/bad", "eli:id_local"),
         ("https://w3id.org/normgraph/instrument/bad", "ng:session"),
@@ -264,3 +269,23 @@ def test_shapes_mixing_classes_and_datatypes_in_an_or_are_all_queried() -> None:
         assert found == {("http://example.org/v#a", "http://example.org/v#p")}
     finally:
         loader.close()
+
+
+def test_a_checker_process_that_dies_is_a_one_line_error(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from normgraph.graph.dump import prefix_lines
+
+    apart = checked_apart(load_shapes(), load_ontology(), prefix_lines())
+    assert apart is not None
+    loader = TurtleLoader(prefix_lines(), store=ox.Store(str(tmp_path / "db")), apart=apart)
+    try:
+        loader.feed("<http://x/a> <http://x/p> <http://x/b> .\n")
+        apart._proc.kill()  # as the kernel's OOM killer would
+        for _ in range(8):  # more than the queues hold: feeding must not hang
+            loader.feed("<http://x/c> <http://x/p> <http://x/d> .\n")
+        with pytest.raises(RuntimeError, match="^the validation process ended: killed by signal 9"):
+            loader.finish()
+    finally:
+        loader.close()
+    assert apart._proc.poll() is not None

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .validate import Finding
 
-__all__ = ["LocalChecker", "NodeRules", "Rule"]
+__all__ = ["Checks", "LocalChecker", "NodeRules", "Rule"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -61,6 +61,15 @@ class NodeRules:
     classes: frozenset[str]
     subjects_of: frozenset[str]
     rules: list[Rule] = field(default_factory=list)
+
+
+class Checks(Protocol):
+    """What validation on the store needs of whatever checked the pieces: its findings (which
+    raise what it met), then the class hierarchy it knew."""
+
+    def findings(self) -> set[Finding]: ...
+
+    def below(self, cls: str) -> frozenset[str]: ...
 
 
 class LocalChecker:
@@ -141,6 +150,10 @@ class LocalChecker:
             raise ValueError(f"<{child}> rdfs:subClassOf <{parent}> came after pieces already "
                              "checked without it: give the class hierarchy before the pieces")
         return self._found
+
+    def hierarchy(self) -> list[tuple[str, str]]:
+        """The (class, superclass) pairs known: those given and those met in the pieces."""
+        return sorted((c, p) for c, parents in self._parents.items() for p in parents)
 
     def below(self, cls: str) -> frozenset[str]:
         """``cls`` and every class known to be a subclass of it."""

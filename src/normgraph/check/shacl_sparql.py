@@ -27,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
 
 from ..graph.dump import ntriples_term
-from .local import LocalChecker, NodeRules, Rule
+from .local import Checks, LocalChecker, NodeRules, Rule
 from .sparql_form import prebind
 from .validate import Finding, Report, _short
 
@@ -536,7 +536,8 @@ class TurtleLoader:
 
     def __init__(self, prefixes: str = "", size: int = 0, store: Any = None,
                  lexical: bool = True, disk: bool = False,
-                 hierarchy: Graph | None = None, shapes: Graph | None = None) -> None:
+                 hierarchy: Graph | None = None, shapes: Graph | None = None,
+                 apart: Any = None) -> None:
         import queue
         import tempfile
         import threading
@@ -551,17 +552,12 @@ class TurtleLoader:
         self._lexical = lexical
         self._shapes = shapes
         self._local: LocalChecker | None = None
-        if hierarchy is not None and lexical:
+        self._apart = apart
+        if apart is not None:  # checked in a process of its own (normgraph.check.apart)
+            self._shapes = apart.shapes
+        elif hierarchy is not None and lexical:
             self._shapes = shapes if shapes is not None else load_shapes()
-            rules: list[NodeRules] = []
-            try:
-                compile_shapes(self._shapes, local=rules)
-            except UnsupportedShape:  # validated on the store alone, as without a hierarchy
-                rules = []
-            if rules:
-                self._local = LocalChecker(rules, (
-                    (str(c), str(p)) for c, p in hierarchy.subject_objects(RDFS.subClassOf)
-                    if isinstance(c, URIRef) and isinstance(p, URIRef)), lexical_datatype)
+            self._local = local_checker(self._shapes, hierarchy_pairs(hierarchy))
         if store is not None:  # a store the caller owns (the build's local query store)
             self.store = store
         elif disk or size >= DISK_FROM:
@@ -576,6 +572,7 @@ class TurtleLoader:
         # whole stream buffers up to about a gigabyte before it writes (Oxigraph's loader
         # default, not settable from Python), a piece at a time holds only that piece
         target = self._load if store is None and self._tmp is None else self._bulk_each
+        self._bulk = target == self._bulk_each
         self._thread = threading.Thread(target=target, name="normgraph-load", daemon=True)
         self._thread.start()
 
@@ -596,6 +593,10 @@ class TurtleLoader:
             if self._error is not None:
                 continue  # drain: the producer must not block
             try:
+                if self._apart is not None:  # checked apart: loaded from the text as it is
+                    load = self.store.bulk_load if self._bulk else self.store.load
+                    load(self.prefixes + chunk.encode("utf-8"), format=self._ox.RdfFormat.TURTLE)
+                    continue
                 quads = self._ox.parse(self.prefixes + chunk.encode("utf-8"),
                                        format=self._ox.RdfFormat.TURTLE)
                 if self._local is not None:  # its values as written; the store needs none
@@ -608,6 +609,8 @@ class TurtleLoader:
                 self._error = exc
 
     def feed(self, chunk: str) -> None:
+        if self._apart is not None:
+            self._apart.send(chunk)
         self._queue.put(chunk)
 
     def _stop(self) -> None:
@@ -621,6 +624,8 @@ class TurtleLoader:
         (idempotent). A caller's on-disk store closes once its owner lets go of it too:
         RocksDB may still be writing in its folder until then."""
         self._stop()
+        if self._apart is not None:
+            self._apart.close()
         self.store = None
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -643,20 +648,40 @@ class TurtleLoader:
         store is left holding exactly the triples fed, whatever the validation met."""
         if not self._lexical:
             raise ValueError("a TurtleLoader made without lexical forms cannot validate")
-        if self._local is not None and shapes is not None and shapes is not self._shapes:
+        checks = self._apart if self._apart is not None else self._local
+        if checks is not None and shapes is not None and shapes is not self._shapes:
             raise ValueError("a TurtleLoader that checks pieces as they load validates "
                              "against the shapes it was made with")
         self._loaded()
         try:
             # an on-disk store is validated in bounded memory
-            return _run(self.store, shapes if self._local is None else self._shapes,
-                        bounded=self._owned or self._tmp is not None, local=self._local)
+            return _run(self.store, shapes if checks is None else self._shapes,
+                        bounded=self._owned or self._tmp is not None, local=checks)
         finally:
             self._tidy()
 
     def _tidy(self) -> None:
         if self._owned and self._lexical:  # without lexical forms, no scratch graph was made
             remove_scratch(self.store)
+
+
+def hierarchy_pairs(hierarchy: Graph) -> list[tuple[str, str]]:
+    """The (class, superclass) pairs of a graph's ``rdfs:subClassOf`` triples between IRIs."""
+    return sorted((str(c), str(p)) for c, p in hierarchy.subject_objects(RDFS.subClassOf)
+                  if isinstance(c, URIRef) and isinstance(p, URIRef))
+
+
+def local_checker(shapes: Graph, pairs: Iterable[tuple[str, str]]) -> LocalChecker | None:
+    """A :class:`~normgraph.check.local.LocalChecker` for the constraints of ``shapes`` that
+    read a focus node's own triples (it also learns the class hierarchy, which the queries of
+    the others then use); None when the shapes need the store's values as written (their
+    queries then run on lexical forms, see :class:`TurtleLoader`)."""
+    rules: list[NodeRules] = []
+    try:
+        compile_shapes(shapes, local=rules)
+    except UnsupportedShape:
+        return None
+    return LocalChecker(rules, pairs, lexical_datatype)
 
 
 def lexical_datatype(datatype: str) -> str | None:
@@ -710,7 +735,7 @@ def remove_scratch(store: Any) -> None:
 
 
 def _run(store: Any, shapes: Graph | None, bounded: bool = False,
-         local: LocalChecker | None = None) -> Report:
+         local: Checks | None = None) -> Report:
     """Validate ``store``; with ``local``, which checked the constraints that read a focus
     node's own triples as the pieces loaded, only the others are queries."""
     from concurrent.futures import ThreadPoolExecutor

@@ -23,7 +23,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..check.validate import Report, load_ontology, validate_graph
+from ..check.validate import Report, load_ontology, load_shapes, validate_graph
 from ..config import cache_dir
 from ..graph.builder import GraphInput, assemble, finish, start, to_dataset
 from ..graph.dump import (
@@ -303,6 +303,7 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     in memory is validated in memory (twice as fast to query as RocksDB, at about 350 bytes a
     triple), the query store then fed alongside. The file is moved into place only if the
     graph conforms, and the store is swapped in with it."""
+    from ..check.apart import checked_apart
     from ..check.shacl_sparql import DISK_FROM, TurtleLoader
 
     # the validator's scratch stores that killed builds left (their store lock died with
@@ -312,12 +313,12 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     staged = _stage_store(target, result.warnings) if store and write else None
     disk = result.streamed or result.triple_count >= DISK_FROM
     on_disk = staged is not None and disk
-    # on disk, the constraints on a node's own triples are checked as each piece (whole
-    # subject blocks) loads, and the store is queried for the others only
-    hierarchy = load_ontology() if disk else None
-    loader = TurtleLoader(head, store=staged.store, hierarchy=hierarchy) \
-        if staged and on_disk else \
-        TurtleLoader(head, size=result.triple_count, disk=disk, hierarchy=hierarchy)
+    # on disk, the constraints on a node's own triples are checked, in a process of their
+    # own, on each piece (whole subject blocks) as it loads; the store is queried for the
+    # others only
+    apart = checked_apart(load_shapes(), load_ontology(), head) if disk else None
+    loader = TurtleLoader(head, store=staged.store, apart=apart) if staged and on_disk else \
+        TurtleLoader(head, size=result.triple_count, disk=disk, apart=apart)
     keeper = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 
