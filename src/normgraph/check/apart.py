@@ -17,11 +17,13 @@ knew, or the error it met.
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
+from pathlib import Path
 from queue import Queue
 from typing import IO, Any
 
@@ -74,9 +76,14 @@ class CheckedApart:
     def __init__(self, shapes: Graph, pairs: list[tuple[str, str]], prefixes: str) -> None:
         self.shapes = shapes
         self._stderr = tempfile.TemporaryFile()  # a file: a full pipe would stop the checker
+        # the checker runs this very package, wherever the build found it
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parents[2])]
+            + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "normgraph.check.apart"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._stderr)
+            stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         self._queue: Queue[bytes | None] = Queue(maxsize=4)
         self._error: BaseException | None = None
         self._known: LocalChecker | None = None
