@@ -11,8 +11,9 @@ shapes into both and decides which is which.
 The rules give the same findings as the queries because they are the same tests: each value
 test is the SPARQL expression the query would filter on, evaluated by Oxigraph on the value as
 written (once per distinct value); only tests that read no more than a term's kind or
-datatype are answered in Python. What this needs of the pieces (whole subjects, a class
-hierarchy known before the first piece) is checked by :class:`LocalChecker`.
+datatype are answered in Python. Each piece must hold whole subjects, which the caller
+promises (a streamed build's pieces are whole subject blocks); that the class hierarchy was
+known before the pieces that needed it is checked by :class:`LocalChecker`.
 """
 
 from __future__ import annotations
