@@ -244,9 +244,11 @@ class QueryPool:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 return ("busy", f"every query worker stayed busy for {self.timeout:g} s")
-            if worker.proc.is_alive():
+            # a worker that died while idle (killed from outside) has closed its end of the
+            # pipe: the pipe says so even where waitpid cannot (a child reaped elsewhere)
+            if worker.proc.is_alive() and not worker.conn.poll(0):
                 break
-            self._replace(worker)  # died while idle (killed from outside): wait for another
+            self._replace(worker)  # wait for another
         try:
             worker.conn.send((query, accept, self.limit, default_graphs or [],
                               named_graphs or []))
