@@ -85,7 +85,6 @@ class CheckedApart:
             [sys.executable, "-m", "normgraph.check.apart"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         self._queue: Queue[bytes | None] = Queue(maxsize=4)
-        self._error: BaseException | None = None
         self._known: LocalChecker | None = None
         self._found: set[Finding] = set()
         self._first = [json.dumps({"pairs": pairs, "prefixes": prefixes}).encode("utf-8"),
@@ -105,8 +104,7 @@ class CheckedApart:
             ended = True
             _write(stdin, b"")
             stdin.close()
-        except OSError as exc:  # the checker ended: its own words are on its stderr
-            self._error = exc
+        except OSError:  # the checker ended: findings() reports its own words, on its stderr
             while not ended and self._queue.get() is not None:  # the build must not block
                 pass
 

@@ -383,8 +383,7 @@ def _ox_term(term: Any) -> Any:
         if term.datatype is None:
             return ox.Literal(str(term))
         dt = str(term.datatype)
-        return ox.Literal(str(term), datatype=ox.NamedNode(LEXICAL + dt if interpreted(dt)
-                                                           else dt))
+        return ox.Literal(str(term), datatype=ox.NamedNode(lexical_datatype(dt) or dt))
     raise UnsupportedShape(f"unexpected term {term!r} in the shapes")
 
 
@@ -573,8 +572,8 @@ class TurtleLoader:
         # an on-disk store takes each piece in a bulk load of its own: one bulk load of the
         # whole stream buffers up to about a gigabyte before it writes (Oxigraph's loader
         # default, not settable from Python), a piece at a time holds only that piece
-        target = self._load if store is None and self._tmp is None else self._bulk_each
-        self._bulk = target == self._bulk_each
+        self._bulk = store is not None or self._tmp is not None
+        target = self._bulk_each if self._bulk else self._load
         self._thread = threading.Thread(target=target, name="normgraph-load", daemon=True)
         self._thread.start()
 
@@ -595,12 +594,12 @@ class TurtleLoader:
             if self._error is not None:
                 continue  # drain: the producer must not block
             try:
+                data = self.prefixes + chunk.encode("utf-8")
                 if self._apart is not None:  # checked apart: loaded from the text as it is
                     load = self.store.bulk_load if self._bulk else self.store.load
-                    load(self.prefixes + chunk.encode("utf-8"), format=self._ox.RdfFormat.TURTLE)
+                    load(data, format=self._ox.RdfFormat.TURTLE)
                     continue
-                quads = self._ox.parse(self.prefixes + chunk.encode("utf-8"),
-                                       format=self._ox.RdfFormat.TURTLE)
+                quads = self._ox.parse(data, format=self._ox.RdfFormat.TURTLE)
                 if self._local is not None:  # its values as written; the store needs none
                     parsed = list(quads)
                     self._local.check(parsed)
