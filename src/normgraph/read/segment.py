@@ -12,6 +12,7 @@ items: one paragraph per block (``p1``...).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import Document, Paragraph
@@ -58,6 +59,23 @@ _MARKER = re.compile(
     # as the next footnote in order (see segment)
     r"|(?<=[,;] )(?P<e>\d{1,2})(?=\s|$)"
 )
+_DIGIT = re.compile(r"\d")
+
+
+def _markers(body: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_MARKER` in ``body``, as ``finditer`` gives them. Every call
+    starts with a digit, so the pattern is tried at the digits only: its lookbehinds keep
+    the regular expression engine from skipping ahead by itself, and trying it at every
+    character cost most of the segmentation's time."""
+    end = 0
+    for digit in _DIGIT.finditer(body):
+        at = digit.start()
+        if at < end:
+            continue
+        m = _MARKER.match(body, at)  # the lookbehinds still see the text before ``at``
+        if m:
+            yield m
+            end = m.end()
 
 _PRE_VERB = re.compile(
     r"^(?P<v>(?:(?:Deeply|Gravely|Seriously|Strongly|Further|Also)\s+)?"
@@ -414,7 +432,7 @@ def segment(doc: Document) -> tuple[list[Paragraph], list[Footnote]]:
         if u.kind in ("operative", "report-paragraph", "preambular", "sub-item") and fn_numbers:
             pieces: list[str] = []
             last = kept = 0
-            for m in _MARKER.finditer(body):
+            for m in _markers(body):
                 number = (m.group("n") or m.group("y") or m.group("s") or m.group("c")
                           or m.group("e"))
                 # a digit standing apart is a call only when it is the next footnote in order
