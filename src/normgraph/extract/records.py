@@ -27,6 +27,7 @@ from ..read.symbols import (
     DATE_PATTERN,
     SYMBOL_PATTERN,
     SymbolMention,
+    Unresolved,
     iso_date,
     parse,
     scan,
@@ -251,12 +252,18 @@ def _quote(text: str, mention: SymbolMention, lo: int) -> str:
 
 
 def _references_in(paragraph: Paragraph, own_symbol: str | None,
-                   unresolved: list[dict[str, str]] | None = None) -> Iterable[Reference]:
+                   unresolved: list[dict[str, str]] | None = None,
+                   scanned: tuple[list[SymbolMention], list[Unresolved]] | None = None,
+                   ) -> Iterable[Reference]:
+    """The references of one paragraph; ``scanned`` is :func:`scan_all` of its text, when
+    the caller has it already."""
     body = paragraph.text
-    mentions, vague = scan_all(body)
+    mentions, vague = scan_all(body) if scanned is None else scanned
     if unresolved is not None:
         unresolved.extend({"paragraph": paragraph.number, "body": u.body,
                            "text": _unresolved_quote(body, u.start, u.end)} for u in vague)
+    if not mentions:
+        return
     index = ClauseIndex(body)
     for mention in mentions:
         if own_symbol and mention.symbol.symbol == own_symbol:
@@ -463,10 +470,12 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
     fn_by_number = {fn.number: fn for fn in footnotes}
     called: set[str] = set()
     unresolved: list[dict[str, str]] = []
+    # the mentions of each paragraph, found once for its references and the self-citation test
+    scans = {id(p): scan_all(p.text) for p in paragraphs}
     for p in paragraphs:
         if p.kind == "footnote":
             continue
-        references.extend(_references_in(p, own, unresolved))
+        references.extend(_references_in(p, own, unresolved, scans[id(p)]))
         host_index: ClauseIndex | None = None
         applied: set[tuple[str, str, str | None]] = set()
         for number, offset in p.calls:
@@ -488,14 +497,14 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             # a called footnote's references went to its host above; its unresolved ones and
             # an uncalled footnote's references are read here
             sink: list[dict[str, str]] = []
-            refs = list(_references_in(p, own, sink))
+            refs = list(_references_in(p, own, sink, scans[id(p)]))
             unresolved.extend(sink)
             if p.number[2:] not in called:
                 references.extend(refs)
     # a footnote naming the document itself says how it is recorded ("Decision 77/512 ...
     # becomes decision 77/512 A"): an editorial note, not a citation worth a warning; so is
     # one printed inline, as the iGov records print theirs ("(Footnote: ...)")
-    if own and any(_names_itself(p, own) for p in paragraphs
+    if own and any(_names_itself(p, own, scans[id(p)][0]) for p in paragraphs
                    if p.kind not in ("title", "footnote")):
         warnings.append(f"the document cites its own symbol {own}; that mention is ignored")
 
@@ -548,9 +557,10 @@ def _inline_footnotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _names_itself(p: Paragraph, own: str) -> bool:
-    """Whether the paragraph cites the document's own symbol outside an inline footnote."""
-    mentions = [m.start for m in scan(p.text) if m.symbol.symbol == own]
+def _names_itself(p: Paragraph, own: str, found: list[SymbolMention]) -> bool:
+    """Whether the paragraph cites the document's own symbol outside an inline footnote
+    (``found``: the symbols mentioned in it)."""
+    mentions = [m.start for m in found if m.symbol.symbol == own]
     if not mentions:
         return False
     spans = _inline_footnotes(p.text)
