@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["GAP", "PhraseMatcher", "stems", "normative_sentences"]
+__all__ = ["GAP", "PhraseIndex", "PhraseMatcher", "stems", "normative_sentences"]
 
 #: at most this many other words between two content words of a norm's cue
 GAP = 3
@@ -128,11 +128,47 @@ class PhraseMatcher:
         as a set, when the caller tries several matchers on one text)."""
         words = stems(text) if words is None else words
         present = frozenset(words) if present is None else present
-        candidates = [s for s, need in zip(self._seqs, self._needed, strict=True)
-                      if need <= present]
-        if not candidates:
-            return False
-        if not self.loose:
-            return any(_in_order(s, words, 0) for s in candidates)
-        return any(_in_order(s, sentence_words, GAP)
-                   for sentence_words in _prescriptive_stems(text) for s in candidates)
+        return any(need <= present and _occurs(seq, self.loose, text, words)
+                   for seq, need in zip(self._seqs, self._needed, strict=True))
+
+
+def _occurs(seq: tuple[str, ...], loose: bool, text: str, words: list[str]) -> bool:
+    """Whether the stems ``seq`` occur in ``text`` (``words``: its stems): as a run, or with
+    ``loose`` in order with small gaps inside one prescriptive sentence."""
+    if not loose:
+        return _in_order(seq, words, 0)
+    return any(_in_order(seq, sentence_words, GAP)
+               for sentence_words in _prescriptive_stems(text))
+
+
+class PhraseIndex:
+    """Keyed matchers tried on one text together: which keys have a phrase in it, in the
+    matchers' order. Each phrase is filed under its longest stem, so a text is tested only
+    against the phrases whose every stem it holds, whatever the number of matchers.
+
+    >>> PhraseIndex([("a", PhraseMatcher(["critical infrastructure"])),
+    ...              ("b", PhraseMatcher(["terrorist use"]))]).keys_in("Critical infrastructures")
+    ['a']
+    """
+
+    def __init__(self, matchers: Iterable[tuple[str, PhraseMatcher]]) -> None:
+        self._keys: list[str] = []
+        self._filed: dict[str, list[tuple[int, tuple[str, ...], frozenset[str], bool]]] = {}
+        for number, (key, matcher) in enumerate(matchers):
+            self._keys.append(key)
+            for seq, need in zip(matcher._seqs, matcher._needed, strict=True):
+                longest = max(seq, key=len)
+                self._filed.setdefault(longest, []).append((number, seq, need, matcher.loose))
+
+    def keys_in(self, text: str, words: list[str] | None = None,
+                present: frozenset[str] | None = None) -> list[str]:
+        """The keys of the matchers that find a phrase in ``text`` (``words``, ``present``:
+        its stems in order and as a set, as for :meth:`PhraseMatcher.found`)."""
+        words = stems(text) if words is None else words
+        present = frozenset(words) if present is None else present
+        hits: set[int] = set()
+        for stem in present.intersection(self._filed):
+            for number, seq, need, loose in self._filed[stem]:
+                if number not in hits and need <= present and _occurs(seq, loose, text, words):
+                    hits.add(number)
+        return [self._keys[number] for number in sorted(hits)]

@@ -26,7 +26,7 @@ from ..read.schema import (
 )
 from ..read.symbols import SymbolError, parse
 from ..resources import resource_dir
-from .phrases import PhraseMatcher, stems
+from .phrases import PhraseIndex, PhraseMatcher, stems
 
 __all__ = [
     "Body",
@@ -123,22 +123,15 @@ class ReferenceData:
     instruments: list[InstrumentFact] = field(default_factory=list)
 
     @cached_property
-    def _theme_matchers(self) -> list[tuple[str, PhraseMatcher]]:
-        out = []
-        for c in self.themes:
-            matcher = PhraseMatcher([c.label, *c.alt_labels, *c.cues])
-            if matcher:
-                out.append((c.key, matcher))
-        return out
+    def _theme_index(self) -> PhraseIndex:
+        matchers = ((c.key, PhraseMatcher([c.label, *c.alt_labels, *c.cues]))
+                    for c in self.themes)
+        return PhraseIndex((key, m) for key, m in matchers if m)
 
     @cached_property
-    def _norm_matchers(self) -> list[tuple[str, PhraseMatcher]]:
-        out = []
-        for c in self.norms:
-            matcher = PhraseMatcher(c.cues, loose=True)
-            if matcher and c.notation:
-                out.append((c.notation, matcher))
-        return out
+    def _norm_index(self) -> PhraseIndex:
+        matchers = ((c.notation, PhraseMatcher(c.cues, loose=True)) for c in self.norms)
+        return PhraseIndex((notation, m) for notation, m in matchers if m and notation)
 
     def tags_in(self, text: str) -> tuple[list[str], list[str]]:
         """(keys of the themes whose label, alternative label or cue occurs in ``text``,
@@ -146,8 +139,8 @@ class ReferenceData:
         see :mod:`normgraph.graph.phrases` for how a phrase is found."""
         words = stems(text)
         present = frozenset(words)
-        return ([key for key, m in self._theme_matchers if m.found(text, words, present)],
-                [key for key, m in self._norm_matchers if m.found(text, words, present)])
+        return (self._theme_index.keys_in(text, words, present),
+                self._norm_index.keys_in(text, words, present))
 
     def match_pillar(self, heading: str) -> Concept | None:
         """The pillar a section heading names ("Capacity-building", "International Law")."""
