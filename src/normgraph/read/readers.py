@@ -64,10 +64,14 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     return text, notes
 
 
+#: the control bytes no text holds (tab, line feed, form feed and carriage return are text)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _control_ratio(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bad / len(sample)
 
 
@@ -157,7 +161,14 @@ _OCR_MARKERS = [
     re.compile(r"(?<=\.)’(?=\s|$)", re.M),
     re.compile(r"(?<=\s)[¢](?=\s)"),
 ]
-_OCR_SIGNAL = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
+# each signal counted at its rare character ("!", "%", "¢", "?", "’"), the letters before it
+# read behind: a pattern opening with a literal is searched for that literal alone, while
+# one opening with a letter is tried at every letter of the text
+_OCR_SIGNAL = re.compile(r"!(?:(?<=[a-z]!)|(?<=[a-z][.,]!))(?=\s)"
+                         r"|%(?:(?<=[a-z]%)|(?<=[a-z][.,]%))(?=\s)"
+                         r"|¢(?:(?<=[a-z]¢)|(?<=[a-z][.,]¢))(?=\s)"
+                         r"|\?(?<=[a-z]\?)(?=\s+[a-z])"
+                         r"|’(?<=\.’)\s")
 
 
 _MD_OPERATIVE = re.compile(r"^[ \t]*\d+\.[ \t]+\*[A-Z][a-z]+\*", re.M)
