@@ -77,3 +77,52 @@ def test_query_parameters_are_terms_or_one_line_errors(value: str) -> None:
         assert "\n" not in str(exc)
     else:  # a valid symbol became an IRI with nothing SPARQL could read as syntax
         assert not set(term.value) & set('<>"{}|^`\\ \n')
+
+
+# -- fast paths that must find what the plain pattern finds ----------------------------------
+# Three searches are run in a cheaper way than their patterns read; each is checked here
+# against the plain form, on text made of the pieces that decide it.
+
+_CALL_PIECES = ["a", "Z", ".", ",", ";", " ", "1", "2", "9", "Rev.", "Add.", "/C.", " L.",
+                "PV.", "2015", "1999 ", "2013, ", "”", ")", "\n"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_CALL_PIECES), max_size=14).map("".join))
+def test_footnote_calls_found_at_digits_as_anywhere(text: str) -> None:
+    from normgraph.read.segment import _MARKER, _markers
+
+    plain = [(m.span(), m.groupdict()) for m in _MARKER.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in _markers(text)] == plain
+
+
+_OCR_PIECES = ["a", "z", "Q", ".", ",", "!", "%", "¢", "?", "’", " ", "\n", "1"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_OCR_PIECES), max_size=14).map("".join))
+def test_ocr_signals_counted_at_their_rare_character(text: str) -> None:
+    import re
+
+    from normgraph.read.readers import _OCR_SIGNAL
+
+    letter_first = re.compile(r"[a-z][.,]?[!%¢](?=\s)|[a-z]\?(?=\s+[a-z])|\.’\s")
+    assert len(_OCR_SIGNAL.findall(text)) == len(letter_first.findall(text))
+
+
+_PHRASE_WORDS = ["critical", "infrastructure", "States", "should", "protect", "their", "from",
+                 "ICT", "threats", "terrorist", "use", "of", ".", "Recalling", "that"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PHRASE_WORDS), max_size=30).map(" ".join))
+def test_phrase_index_finds_what_each_matcher_finds(text: str) -> None:
+    from normgraph.graph.phrases import PhraseIndex, PhraseMatcher
+
+    matchers = [("infra", PhraseMatcher(["critical infrastructure", "infrastructure"])),
+                ("terror", PhraseMatcher(["terrorist use"])),
+                ("norm", PhraseMatcher(["protect critical infrastructure from ICT threats"],
+                                       loose=True)),
+                ("none", PhraseMatcher(["supply chain"]))]
+    expected = [key for key, m in matchers if m.found(text)]
+    assert PhraseIndex(matchers).keys_in(text) == expected
