@@ -31,6 +31,8 @@ SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 #: distinct (test, value) answers kept before the cache starts again
 CACHE_LIMIT = 200_000
+#: values asked of Oxigraph in one query
+BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ class LocalChecker:
         for child, parent in hierarchy:
             self._parents.setdefault(child, set()).add(parent)
         self._closure: dict[str, frozenset[str]] = {}
-        self._applies: dict[tuple[str, ...], tuple[set[str], set[NodeRules]]] = {}
+        self._applies: dict[tuple[str, ...],
+                            tuple[set[str], set[NodeRules], list[Rule]]] = {}
         self._checked = False
         self._late: tuple[str, str] | None = None
         self._found: set[Finding] = set()
@@ -102,12 +105,28 @@ class LocalChecker:
         self._queries: dict[str, str] = {}
         self._answers: dict[tuple[str, Any], bool] = {}
         self._subjects_of = frozenset().union(*(s.subjects_of for s in self._shapes))
+        self._by_predicate = [s for s in self._shapes if s.subjects_of]
+        #: the predicates anything here reads: a triple of another is not even held
+        self._read = frozenset({RDF_TYPE, SUBCLASS, *self._subjects_of,
+                                *(r.predicate for s in self._shapes for r in s.rules)})
+        #: the tests asked of Oxigraph: of the values of a predicate, and of focus nodes
+        self._tests_of: dict[str, set[str]] = {}
+        self._node_tests: set[str] = set()
+        for shape in self._shapes:
+            for r in shape.rules:
+                if r.expr and r.fast is None and r.kind == "values":
+                    self._tests_of.setdefault(r.predicate, set()).add(r.expr)
+                elif r.expr and r.fast is None and r.kind == "node":
+                    self._node_tests.add(r.expr)
 
     def check(self, quads: Iterable[Any]) -> None:
         """Check a piece: the triples (pyoxigraph quads) of whole subjects."""
         own: dict[Any, dict[str, list[Any]]] = {}
+        read = self._read
         for quad in quads:
             p = quad.predicate.value
+            if p not in read:
+                continue
             subject = quad.subject
             values = own.get(subject)
             if values is None:
@@ -120,29 +139,67 @@ class LocalChecker:
             if p == SUBCLASS and isinstance(quad.object, self._ox.NamedNode):
                 self._learn(subject.value, quad.object.value)
         self._checked = True
+        self._ask_together(own)
         for subject, values in own.items():
             types = values.get(RDF_TYPE)
             if types is None and self._subjects_of.isdisjoint(values):
                 continue
-            classes, by_class = self._shapes_of(types or ())
-            for shape in self._shapes:
-                if shape not in by_class and shape.subjects_of.isdisjoint(values):
-                    continue
-                for rule in shape.rules:
-                    if not self._passes(rule, subject, values, classes):
-                        self._found.add(Finding(rule.severity, str(subject.value), rule.path,
-                                                rule.message))
+            classes, by_class, rules = self._shapes_of(types or ())
+            more = [r for shape in self._by_predicate if shape not in by_class
+                    and not shape.subjects_of.isdisjoint(values) for r in shape.rules]
+            for rule in (rules + more) if more else rules:
+                if not self._passes(rule, subject, values, classes):
+                    self._found.add(Finding(rule.severity, str(subject.value), rule.path,
+                                            rule.message))
 
-    def _shapes_of(self, types: Iterable[Any]) -> tuple[set[str], set[NodeRules]]:
-        """The classes a node of these types is, and the shapes that target one of them."""
+    def _ask_together(self, own: dict[Any, dict[str, list[Any]]]) -> None:
+        """Answer the piece's value tests ahead, one query per test for up to
+        :data:`BATCH` values (``VALUES``) instead of one per value. Every value a test may
+        be asked of is sent, whether or not its node's shapes ask it: a test's answer does
+        not depend on who asks. A value a batch cannot carry (a blank node) is left to be
+        asked alone, as is any batch Oxigraph refuses."""
+        asked: dict[str, dict[Any, None]] = {}
+        written = self._written
+        for subject, values in own.items():
+            for expr in self._node_tests:
+                asked.setdefault(expr, {})[subject] = None
+            for p, found in values.items():
+                for expr in self._tests_of.get(p, ()):
+                    terms = asked.setdefault(expr, {})
+                    for v in found:
+                        terms[written(v)] = None
+        answers = self._answers
+        for expr, terms in asked.items():
+            todo = [t for t in terms
+                    if type(t) is not self._ox.BlankNode and (expr, t) not in answers]
+            for at in range(0, len(todo), BATCH):
+                chunk = todo[at : at + BATCH]
+                rows = " ".join(f"({i} {t})" for i, t in enumerate(chunk))
+                query = f"SELECT ?i WHERE {{ VALUES (?i ?v) {{ {rows} }} FILTER(!({expr})) }}"
+                try:
+                    solutions = self._scratch.query(query)
+                except SyntaxError:
+                    continue
+                assert isinstance(solutions, self._ox.QuerySolutions)  # a SELECT's answer
+                failing = {int(row[0].value) for row in solutions}
+                if len(answers) + len(chunk) > CACHE_LIMIT:
+                    answers.clear()
+                for i, t in enumerate(chunk):
+                    answers[(expr, t)] = i not in failing
+
+    def _shapes_of(self, types: Iterable[Any]
+                   ) -> tuple[set[str], set[NodeRules], list[Rule]]:
+        """The classes a node of these types is, the shapes that target one of them, and
+        their rules."""
         key = tuple(t.value for t in types if isinstance(t, self._ox.NamedNode))
         known = self._applies.get(key)
         if known is None:
             classes: set[str] = set()
             for t in key:
                 classes |= self._ancestors(t)
-            known = self._applies[key] = (
-                classes, {s for s in self._shapes if not s.classes.isdisjoint(classes)})
+            shapes = [s for s in self._shapes if not s.classes.isdisjoint(classes)]
+            known = self._applies[key] = (classes, set(shapes),
+                                          [r for s in shapes for r in s.rules])
         return known
 
     def findings(self) -> set[Finding]:
@@ -202,9 +259,22 @@ class LocalChecker:
         if kind == "node":
             return self._test(rule, subject, classes)
         found = values.get(rule.predicate, ())
-        if kind == "values":
+        if kind == "values":  # a value is no focus node: only its test decides
+            if not rule.expr:
+                return not found
             written = self._written
-            return all(self._test(rule, written(v), ()) for v in found)
+            if rule.fast is not None:
+                fast = rule.fast
+                return all(fast(written(v)) for v in found)
+            answers, expr = self._answers, rule.expr
+            for v in found:
+                term = written(v)
+                answer = answers.get((expr, term))
+                if answer is None:
+                    answer = self._evaluate(expr, term)
+                if not answer:
+                    return False
+            return True
         n = len(found)
         if kind == "max":  # the distinct values, counted only when there may be too many
             return n <= rule.count or len({self._written(v) for v in found}) <= rule.count
@@ -218,15 +288,17 @@ class LocalChecker:
             return False
         if rule.fast is not None:
             return rule.fast(term)
-        key = (rule.expr, term)
-        answer = self._answers.get(key)
-        if answer is None:
-            query = self._queries.get(rule.expr)
-            if query is None:  # what the store's query filters on, negated the same way
-                query = self._queries[rule.expr] = f"SELECT ?v WHERE {{ FILTER(!({rule.expr})) }}"
-            rows = self._scratch.query(query, substitutions={self._ox.Variable("v"): term})
-            answer = not any(True for _ in rows)  # type: ignore[union-attr]
-            if len(self._answers) >= CACHE_LIMIT:
-                self._answers.clear()
-            self._answers[key] = answer
+        answer = self._answers.get((rule.expr, term))
+        return self._evaluate(rule.expr, term) if answer is None else answer
+
+    def _evaluate(self, expr: str, term: Any) -> bool:
+        """Whether ``term`` passes the test ``expr``, asked of Oxigraph and remembered."""
+        query = self._queries.get(expr)
+        if query is None:  # what the store's query filters on, negated the same way
+            query = self._queries[expr] = f"SELECT ?v WHERE {{ FILTER(!({expr})) }}"
+        rows = self._scratch.query(query, substitutions={self._ox.Variable("v"): term})
+        answer = not any(True for _ in rows)  # type: ignore[union-attr]
+        if len(self._answers) >= CACHE_LIMIT:
+            self._answers.clear()
+        self._answers[(expr, term)] = answer
         return answer
