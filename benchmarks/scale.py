@@ -3,7 +3,7 @@ baselines a user would otherwise write (plain rdflib, plain pyoxigraph) on the s
 
     python benchmarks/scale.py                 # 100 and 1,000 documents (a few minutes)
     python benchmarks/scale.py 100 1000 10000  # the README's table (about 15 minutes)
-    python benchmarks/scale.py --build-only 100000   # the largest build (about 17 minutes)
+    python benchmarks/scale.py --build-only 100000   # the largest build (about 14 minutes)
 
 Per size it prints the build time and peak memory by stage (read, extract, graph, validate,
 write), the dump size, lineage and thematic query latency in-process and as a CLI call, the
