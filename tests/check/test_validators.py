@@ -4,6 +4,7 @@ shipped graph."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,32 @@ def test_a_checker_process_that_dies_is_a_one_line_error(tmp_path: Path) -> None
     finally:
         loader.close()
     assert apart._proc.poll() is not None
+
+
+def test_values_asked_together_keep_every_character_they_are_written_with() -> None:
+    # a piece's value tests go to Oxigraph many values to a query, each value written in
+    # the query's text: a backslash before "u", a quote, a line break, a character past the
+    # BMP or a language tag must reach the test as it was, so that loaded and queried agree
+    shapes = _shapes_with('ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ '
+                          'sh:path ex:p ; sh:pattern "^a[^\\\\\\\\]*$" ] .')
+    values = ['a\\u0022b', 'a\\u005Cb', 'ab\\\\u0041', 'a"quoted"', 'a\nb', 'a\U0001F600',
+              'b', 'A', 'a\\\\b']
+    written = {  # each value as Turtle writes it, and whether it starts "a" with no backslash
+        f"ex:n{i}": (json.dumps(v, ensure_ascii=False), v.startswith("a") and "\\" not in v)
+        for i, v in enumerate(values)}
+    data = "".join(f'{node} a ex:C ; ex:p {text} .\n' for node, (text, _) in written.items())
+    data += 'ex:lang a ex:C ; ex:p "a"@en-GB , "A"@en .\n'
+    expected = {f"http://example.org/v#{node[3:]}" for node, (_, ok) in written.items()
+                if not ok} | {"http://example.org/v#lang"}
+    found = {}
+    for checked in ("queried", "as loaded"):
+        loader = TurtleLoader(hierarchy=Graph() if checked == "as loaded" else None,
+                              shapes=shapes)
+        assert (loader._local is not None) == (checked == "as loaded")
+        loader.feed(PREFIXES + data)
+        try:
+            found[checked] = {f.focus for f in loader.finish(shapes).findings
+                              if f.path == "http://example.org/v#p"}
+        finally:
+            loader.close()
+    assert found["as loaded"] == found["queried"] == expected
