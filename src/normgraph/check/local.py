@@ -121,8 +121,8 @@ class LocalChecker:
 
     def check(self, quads: Iterable[Any]) -> None:
         """Check a piece: the triples (pyoxigraph quads) of whole subjects."""
-        own: dict[Any, dict[str, list[Any]]] = {}
-        read = self._read
+        own: dict[Any, dict[str, list[Any]]] = {}  # each value as the constraints read it
+        read, written = self._read, self._written
         for quad in quads:
             p = quad.predicate.value
             if p not in read:
@@ -133,9 +133,9 @@ class LocalChecker:
                 values = own[subject] = {}
             found = values.get(p)
             if found is None:
-                values[p] = [quad.object]
+                values[p] = [written(quad.object)]
             else:
-                found.append(quad.object)
+                found.append(written(quad.object))
             if p == SUBCLASS and isinstance(quad.object, self._ox.NamedNode):
                 self._learn(subject.value, quad.object.value)
         self._checked = True
@@ -159,15 +159,12 @@ class LocalChecker:
         not depend on who asks. A value a batch cannot carry (a blank node) is left to be
         asked alone, as is any batch Oxigraph refuses."""
         asked: dict[str, dict[Any, None]] = {}
-        written = self._written
         for subject, values in own.items():
             for expr in self._node_tests:
                 asked.setdefault(expr, {})[subject] = None
             for p, found in values.items():
                 for expr in self._tests_of.get(p, ()):
-                    terms = asked.setdefault(expr, {})
-                    for v in found:
-                        terms[written(v)] = None
+                    asked.setdefault(expr, {}).update(dict.fromkeys(found))
         answers = self._answers
         for expr, terms in asked.items():
             todo = [t for t in terms
@@ -262,13 +259,10 @@ class LocalChecker:
         if kind == "values":  # a value is no focus node: only its test decides
             if not rule.expr:
                 return not found
-            written = self._written
             if rule.fast is not None:
-                fast = rule.fast
-                return all(fast(written(v)) for v in found)
+                return all(map(rule.fast, found))
             answers, expr = self._answers, rule.expr
-            for v in found:
-                term = written(v)
+            for term in found:
                 answer = answers.get((expr, term))
                 if answer is None:
                     answer = self._evaluate(expr, term)
@@ -277,11 +271,10 @@ class LocalChecker:
             return True
         n = len(found)
         if kind == "max":  # the distinct values, counted only when there may be too many
-            return n <= rule.count or len({self._written(v) for v in found}) <= rule.count
-        return n >= rule.count and (rule.count <= 1 or
-                                    len({self._written(v) for v in found}) >= rule.count)
+            return n <= rule.count or len(set(found)) <= rule.count
+        return n >= rule.count and (rule.count <= 1 or len(set(found)) >= rule.count)
 
-    def _test(self, rule: Rule, term: Any, classes: set[str] | tuple[()]) -> bool:
+    def _test(self, rule: Rule, term: Any, classes: set[str]) -> bool:
         if any(c in classes for c in rule.classes):
             return True
         if not rule.expr:
