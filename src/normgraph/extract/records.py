@@ -252,13 +252,11 @@ def _quote(text: str, mention: SymbolMention, lo: int) -> str:
 
 
 def _references_in(paragraph: Paragraph, own_symbol: str | None,
-                   unresolved: list[dict[str, str]] | None = None,
-                   scanned: tuple[list[SymbolMention], list[Unresolved]] | None = None,
-                   ) -> Iterable[Reference]:
-    """The references of one paragraph; ``scanned`` is :func:`scan_all` of its text, when
-    the caller has it already."""
+                   scanned: tuple[list[SymbolMention], list[Unresolved]],
+                   unresolved: list[dict[str, str]] | None = None) -> Iterable[Reference]:
+    """The references of one paragraph, from ``scanned``: :func:`scan_all` of its text."""
     body = paragraph.text
-    mentions, vague = scan_all(body) if scanned is None else scanned
+    mentions, vague = scanned
     if unresolved is not None:
         unresolved.extend({"paragraph": paragraph.number, "body": u.body,
                            "text": _unresolved_quote(body, u.start, u.end)} for u in vague)
@@ -475,7 +473,7 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
     for p in paragraphs:
         if p.kind == "footnote":
             continue
-        references.extend(_references_in(p, own, unresolved, scans[id(p)]))
+        references.extend(_references_in(p, own, scans[id(p)], unresolved))
         host_index: ClauseIndex | None = None
         applied: set[tuple[str, str, str | None]] = set()
         for number, offset in p.calls:
@@ -497,7 +495,7 @@ def extract(doc: Document, reference: object | None = None) -> Extraction:
             # a called footnote's references went to its host above; its unresolved ones and
             # an uncalled footnote's references are read here
             sink: list[dict[str, str]] = []
-            refs = list(_references_in(p, own, sink, scans[id(p)]))
+            refs = list(_references_in(p, own, scans[id(p)], sink))
             unresolved.extend(sink)
             if p.number[2:] not in called:
                 references.extend(refs)
