@@ -2,7 +2,8 @@
 baselines a user would otherwise write (plain rdflib, plain pyoxigraph) on the same data.
 
     python benchmarks/scale.py                 # 100 and 1,000 documents (a few minutes)
-    python benchmarks/scale.py 100 1000 10000  # the README's table (about 15 minutes)
+    # the README's tables (under 10 minutes)
+    python benchmarks/scale.py --rdflib-limit 400000 1000 10000
     python benchmarks/scale.py --build-only 100000   # the largest build (about 14 minutes)
 
 Per size it prints the build time and peak memory by stage (read, extract, graph, validate,
