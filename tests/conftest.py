@@ -13,16 +13,20 @@ SOURCES = ROOT / "data" / "sources"
 @pytest.fixture(scope="session", autouse=True)
 def _query_cache(tmp_path_factory):
     """Local query stores (made by every build that writes a dump, and by queries) go to a
-    folder of this test session, never to the user's cache."""
+    folder of this test session, never to the user's cache, and no keeper is started."""
     import os
 
-    old = os.environ.get("NORMGRAPH_CACHE")
+    saved = {name: os.environ.get(name) for name in ("NORMGRAPH_CACHE", "NORMGRAPH_KEEPER")}
     os.environ["NORMGRAPH_CACHE"] = str(tmp_path_factory.mktemp("query-cache"))
+    # no test leaves a keeper behind by asking many questions; tests/store/test_keeper.py
+    # turns keepers on where it tries them
+    os.environ["NORMGRAPH_KEEPER"] = "0"
     yield
-    if old is None:
-        os.environ.pop("NORMGRAPH_CACHE", None)
-    else:
-        os.environ["NORMGRAPH_CACHE"] = old
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

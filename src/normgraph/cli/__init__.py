@@ -9,7 +9,7 @@ here. Library modules are imported inside the commands, so ``normgraph --help`` 
 
 from __future__ import annotations
 
-from . import answers, dump, publish, research  # noqa: F401  (importing registers the commands)
+from . import answers, dump, keeper, publish, research  # noqa: F401  (importing registers them)
 from .app import app
 
 __all__ = ["app", "main"]

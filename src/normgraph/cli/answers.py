@@ -36,11 +36,12 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
         store = open_store(dump, endpoint, timeout, memory=False)
         if isinstance(store, LocalStore):
             ready = store.indexed() if index else store.fresh()
-            with nullcontext() if ready or not sys.stderr.isatty() else _spinner(
-                    f"loading {store.dump.name} into the local store (once per dump)"):
-                store.store()
-                if index:
-                    store.link_index()
+            if not ready:  # a fresh store is opened by the first question, if one needs it
+                with nullcontext() if not sys.stderr.isatty() else _spinner(
+                        f"loading {store.dump.name} into the local store (once per dump)"):
+                    store.store()
+                    if index:
+                        store.link_index()
         return store
     except StoreError as exc:
         fail(str(exc))

@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import cache_dir
+from . import keeper_client
 from .catalogue import get_query
+from .keeper_client import alive, fingerprint_of, read_json, write_json
 from .terms import IRI, Result, StoreError, Term, bind_values
 
 __all__ = [
@@ -55,13 +57,6 @@ LINK_COLUMNS = ("fromSymbol", "relation", "toSymbol", "paragraph", "ordinal", "v
                 "citedDate")
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _value(term: Any) -> str | None:
     if term is None:
         return None
@@ -83,7 +78,10 @@ class LocalStore:
         #: where the graph is queried. RocksDB lookups make SPARQL on the on-disk store 1.5-5x
         #: slower than pyoxigraph's in-memory store, but loading the dump into memory costs
         #: more than most single queries (0.7 s at 1,000 documents, 10 s at 10,000). ``False``:
-        #: always on disk (a one-shot command). ``True``: always in memory, loaded on the first
+        #: a one-shot command: the dump's keeper answers when one holds it in memory, else the
+        #: disk store does, and commands that follow each other on a dump start a keeper once
+        #: their time on disk adds up to its load (:mod:`.keeper_client`). ``True``: always in
+        #: memory, loaded on the first
         #: query. ``None`` (the default): on disk until this object has spent, in queries on
         #: disk, as long as the load is expected to take (:meth:`load_estimate`); then the
         #: dump is loaded into memory on a background thread, queries going on on disk
@@ -106,14 +104,13 @@ class LocalStore:
 
     def _fingerprint(self) -> dict[str, Any]:
         try:
-            st = self.dump.stat()
+            return fingerprint_of(self.dump)
         except OSError as exc:
             raise StoreError(f"{self.dump}: {exc.strerror or exc}; run `normgraph build`") \
                 from None
-        return {"dump": str(self.dump), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
     def _stamp(self) -> dict[str, Any] | None:
-        return _read_json(self.home / "stamp.json")
+        return read_json(self.home / "stamp.json")
 
     def fresh(self) -> bool:
         """Whether the store on disk matches the dump."""
@@ -132,7 +129,7 @@ class LocalStore:
         swapping a store (a build stopped by a kill): each names its maker's process id."""
         for folder in [*self.home.glob("db.*.*"), *self.home.glob("old.*")]:
             pid = folder.name.split(".")[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _rebuild(self) -> None:
@@ -188,20 +185,20 @@ class LocalStore:
         fingerprint = self._fingerprint()
         if self._index is not None and self._index["fingerprint"] == fingerprint:
             return self._index
-        index = _read_json(path)
+        index = read_json(path)
         if self.memory is True and (index is None or index.get("fingerprint") != fingerprint):
             self.home.mkdir(parents=True, exist_ok=True)
             index = {"fingerprint": fingerprint, **link_index_of(lambda q: self.select(q))}
-            _write_json(path, index)
+            write_json(path, index)
         if index is None or index.get("fingerprint") != fingerprint:
             self._close()
             self._rebuild()  # the store, and the index beside it, from the current dump
-            index = _read_json(path)
+            index = read_json(path)
             if index is None or index.get("fingerprint") != fingerprint:
                 # the store was fresh but its index is missing (an older normgraph made it)
                 index = {"fingerprint": fingerprint, **link_index_of(
                     lambda text: self.select(text))}
-                _write_json(path, index)
+                write_json(path, index)
         self._index = index
         return index
 
@@ -246,7 +243,7 @@ class LocalStore:
         """The dump in an in-memory store, loaded again when the dump changed."""
         fingerprint = self._fingerprint()
         if self._store is None or self._loaded != fingerprint:
-            self._store, self._loaded = _load_in_memory(self.dump), fingerprint
+            self._store, self._loaded = load_in_memory(self.dump), fingerprint
         return self._store
 
     def _note(self, seconds: float) -> None:
@@ -267,7 +264,7 @@ class LocalStore:
 
     def _promote(self, fingerprint: dict[str, Any]) -> None:
         try:
-            held = _load_in_memory(self.dump)
+            held = load_in_memory(self.dump)
         except StoreError:
             return  # the on-disk store goes on answering; it reports the dump's own errors
         if self._fingerprint() == fingerprint:
@@ -282,6 +279,8 @@ class LocalStore:
 
     def select(self, query: str, params: dict[str, Term] | None = None) -> Result:
         """Run ``query`` (parameters bound as a ``VALUES`` block) on the local store."""
+        if self.memory is False:
+            return self._one_shot(query, params)
         store = self.store()
         if self.memory is not None or store is not self._store:
             return select_on(store, query, params)
@@ -290,6 +289,75 @@ class LocalStore:
             return select_on(store, query, params)
         finally:
             self._note(time.perf_counter() - start)
+
+    def _one_shot(self, query: str, params: dict[str, Term] | None) -> Result:
+        """A one-shot command's question: asked of the dump's keeper, else of the disk store,
+        whose time is counted towards starting a keeper."""
+        try:
+            text = bind_values(query, params or {})
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        fingerprint = self._fingerprint()
+        answer = keeper_client.ask(self.home, fingerprint, text)
+        if answer is not None:
+            kind, value = answer
+            if kind == "error":
+                raise StoreError(value)
+            return result_of(value)
+        store = self.store()
+        start = time.perf_counter()
+        try:
+            return result_of(execute(store, text))
+        finally:
+            size = fingerprint["size"]
+            keeper_client.count(self.home, self.dump, fingerprint,
+                                time.perf_counter() - start, _load_seconds(size),
+                                size * MEMORY_PER_BYTE <= memory_budget())
+
+    # -- the keeper (see normgraph.store.keeper_client) ---------------------------------------
+
+    def keep(self, timeout: float | None = None) -> keeper_client.KeeperStatus:
+        """Start this dump's keeper now, unless one holds it already, and wait until it
+        answers: from then on one-shot commands on the dump run in memory."""
+        if not keeper_client.enabled():
+            raise StoreError("keepers are turned off (NORMGRAPH_KEEPER=0)")
+        fingerprint = self._fingerprint()
+        need, budget = fingerprint["size"] * MEMORY_PER_BYTE, memory_budget()
+        if need > budget:
+            raise StoreError(
+                f"{self.dump}: too large to keep in memory (about {need / 2**20:,.0f} MiB; "
+                f"a keeper may take {budget / 2**20:,.0f} MiB, a quarter of this machine's)")
+        held = keeper_client.record(self.home)
+        if held is not None and held.get("fingerprint") != fingerprint:
+            keeper_client.stop(self.home)  # it holds an older dump
+        end = time.monotonic() + 5.0
+        pid = keeper_client.spawn(self.home, self.dump)
+        while pid is None and time.monotonic() < end:  # one is there, or being started
+            pid = (keeper_client.record(self.home) or {}).get("pid")
+            if pid is None:
+                time.sleep(0.05)
+                pid = keeper_client.spawn(self.home, self.dump)
+        status = keeper_client.wait_ready(self.home, pid, timeout) if pid else None
+        if status is None:
+            raise StoreError(f"{self.dump}: the keeper ended before it could answer"
+                             f"{_last_line(self.home / 'keeper.log')}")
+        return status
+
+    def keeper(self) -> keeper_client.KeeperStatus | None:
+        """The keeper of this dump, as it reports itself, or ``None``."""
+        return keeper_client.status(self.home)
+
+    def stop_keeper(self) -> int | None:
+        """Stop this dump's keeper; its process id, or ``None`` if none ran."""
+        return keeper_client.stop(self.home)
+
+
+def _last_line(log: Path) -> str:
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return f" ({lines[-1][:300]})" if lines else ""
 
 
 #: bytes of Turtle pyoxigraph loads into memory a second, measured on this project's dumps on
@@ -312,7 +380,8 @@ def memory_budget() -> float:
         return 1 << 30
 
 
-def _load_in_memory(dump: Path) -> Any:
+def load_in_memory(dump: Path) -> Any:
+    """``dump`` loaded into a new in-memory pyoxigraph store."""
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -329,12 +398,23 @@ def select_on(store: Any, query: str, params: dict[str, Term] | None = None) -> 
         text = bind_values(query, params or {})
     except ValueError as exc:
         raise StoreError(str(exc)) from None
+    return result_of(execute(store, text))
+
+
+def execute(store: Any, text: str) -> Any:
+    """pyoxigraph's answer to the query ``text`` (solutions, a boolean or triples), its
+    errors as :class:`StoreError` lines."""
     try:
-        solutions = store.query(text)
+        return store.query(text)
     except SyntaxError as exc:
         raise StoreError(f"the query is not valid SPARQL: {_first(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise StoreError(f"the query failed: {_first(exc)}") from None
+
+
+def result_of(solutions: Any) -> Result:
+    """A pyoxigraph answer (solutions, a boolean, or triples: any iterable of them) as rows of
+    plain strings."""
     if isinstance(solutions, bool) or type(solutions).__name__ == "QueryBoolean":
         return Result(["ask"], [{"ask": "true" if solutions else "false"}])
     if not hasattr(solutions, "variables"):
@@ -380,7 +460,7 @@ def link_index_of(select: Callable[[str], Result]) -> dict[str, Any]:
 
 def _write_link_index(select: Callable[[str], Result], folder: Path,
                       fingerprint: dict[str, Any]) -> None:
-    _write_json(folder / "links.json", {"fingerprint": fingerprint, **link_index_of(select)})
+    write_json(folder / "links.json", {"fingerprint": fingerprint, **link_index_of(select)})
 
 
 #: What is built beside the local store, from it, each time the store is made: functions
@@ -389,24 +469,6 @@ def _write_link_index(select: Callable[[str], Result], folder: Path,
 #: Other indexes over the same graph join here.
 BESIDE: list[Callable[[Callable[[str], Result], Path, dict[str, Any]], None]] = [
     _write_link_index]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
-
-
-def _write_json(path: Path, data: Any) -> None:
-    # a name of its own: threads of one process (the server's) may write the same file at once
-    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    os.replace(name, path)
 
 
 class StagedStore:

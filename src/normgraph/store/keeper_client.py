@@ -1,0 +1,302 @@
+"""Finding, starting and asking a dump's keeper: a process of the user's that holds the graph
+in memory between one-shot commands (the process itself is :mod:`normgraph.store.keeper`).
+
+A command asks one question and ends, so it cannot pay for loading the dump into memory
+(10 s at 10,000 documents): it queries the on-disk store, where Oxigraph's RocksDB lookups
+make SPARQL 1.5-6x slower than in memory. Commands run one after another on the same dump
+(a researcher at a shell) add up their time on disk in the store's folder; once it has paid
+for a load, the next command starts a keeper, which loads the dump and then answers the
+following commands in memory over a Unix socket in that folder (only its owner may open it).
+A keeper leaves after a spell without questions (:func:`idle_seconds`), and at once when the
+dump changes. Any fault on the way (no keeper, a keeper still loading, killed, or holding an
+older dump) sends the command back to the disk store, so a keeper can only make an answer
+faster, never different.
+
+Settings: ``NORMGRAPH_KEEPER=0`` turns keepers off (neither started nor asked);
+``NORMGRAPH_KEEPER_IDLE``: seconds without a question before a keeper leaves (default 900).
+
+The protocol, one question per connection: a JSON line (``{"op": "query", "query": ...,
+"fingerprint": ...}`` or ``{"op": "status"}``), answered by a JSON line, then for a query the
+answer's bytes: SPARQL JSON results (``"results"``) or N-Triples (``"triples"``), as many as
+the line's ``size`` says. Neither side imports the other; this module imports only the
+standard library and pyoxigraph, the dump's fingerprint being plain JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KeeperStatus", "RECORD", "ask", "count", "enabled", "fingerprint_of",
+           "idle_seconds", "record", "spawn", "status", "stop", "wait_ready"]
+
+#: the keeper's record in the store's folder: its state, process, socket and dump
+RECORD = "keeper.json"
+#: one-shot commands' seconds on the disk store since the last keeper, by dump fingerprint
+SPENT = "spent.json"
+#: seconds a keeper takes to start before it loads: Python, pyoxigraph (counted with the load)
+START_SECONDS = 0.5
+#: the longest line either side reads: a query's text is bounded at 1 MiB by the commands
+LINE_LIMIT = 16 << 20
+
+
+def enabled() -> bool:
+    """Whether keepers may be started and asked (``NORMGRAPH_KEEPER`` is not ``0``)."""
+    return os.environ.get("NORMGRAPH_KEEPER", "1").strip().lower() not in ("0", "off", "no",
+                                                                         "false")
+
+
+def idle_seconds() -> float:
+    """Seconds without a question after which a keeper leaves (``NORMGRAPH_KEEPER_IDLE``)."""
+    try:
+        value = float(os.environ.get("NORMGRAPH_KEEPER_IDLE", "900"))
+    except ValueError:
+        return 900.0
+    return value if value > 0 else 900.0
+
+
+def fingerprint_of(dump: Path) -> dict[str, Any]:
+    """What identifies a dump's content for a store made from it: its path, size and
+    modification time (raises ``OSError`` when it cannot be read)."""
+    st = dump.stat()
+    return {"dump": str(dump), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a name of its own per writer: threads
+    of one process, or several processes, may write the same file at once)."""
+    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    os.replace(name, path)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists and has not ended (a zombie, which a container
+    without an init may never reap, has)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return True  # no /proc here: existing is all that can be known
+    return stat[stat.rfind(b")") + 2:][:1] != b"Z"
+
+
+def record(home: Path) -> dict[str, Any] | None:
+    """The keeper's record in ``home`` if its process is alive (a dead keeper's is removed)."""
+    data = read_json(home / RECORD)
+    if not isinstance(data, dict) or not isinstance(data.get("pid"), int):
+        return None
+    if not alive(data["pid"]):
+        forget(home, data["pid"])
+        return None
+    return data
+
+
+def forget(home: Path, pid: int) -> None:
+    """Remove the record if it is still the one of process ``pid``."""
+    data = read_json(home / RECORD)
+    if isinstance(data, dict) and data.get("pid") == pid:
+        with contextlib.suppress(OSError):
+            (home / RECORD).unlink()
+
+
+@contextlib.contextmanager
+def _exchange(path: str, request: dict[str, Any], timeout: float | None) -> Any:
+    """Connect, send ``request``, yield the reply's header line (a dict) and the socket's file
+    to read the rest from."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
+        conn.connect(path)
+        conn.settimeout(timeout)
+        conn.sendall(json.dumps(request).encode("utf-8") + b"\n")
+        with conn.makefile("rb") as reply:
+            line = reply.readline(LINE_LIMIT)
+            header = json.loads(line) if line else None
+            yield header if isinstance(header, dict) else None, reply
+    finally:
+        conn.close()
+
+
+def ask(home: Path, fingerprint: dict[str, Any], query: str) -> tuple[str, Any] | None:
+    """The keeper's answer to ``query`` on the dump of ``fingerprint``: ``("results", parsed
+    SPARQL results)``, ``("triples", parsed triples)`` or ``("error", one line)``; ``None``
+    when no keeper holding that dump answers (the caller goes to the disk store)."""
+    if not enabled():
+        return None
+    data = record(home)
+    if data is None or data.get("state") != "ready" or data.get("fingerprint") != fingerprint:
+        return None
+    request = {"op": "query", "query": query, "fingerprint": fingerprint}
+    try:
+        with _exchange(str(data.get("socket")), request, None) as (header, reply):
+            if header is None or "stale" in header:
+                return None
+            if "error" in header:
+                return "error", str(header["error"])
+            size = int(header["size"])
+            body = reply.read(size)
+            if len(body) != size:
+                return None  # the keeper went away mid-answer
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    import pyoxigraph as ox
+
+    try:
+        if header["ok"] == "triples":
+            return "triples", list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return "results", ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    except (SyntaxError, ValueError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class KeeperStatus:
+    """A keeper as it reports itself."""
+
+    pid: int
+    state: str  # "loading" | "ready" | "silent" (alive, but it did not answer)
+    dump: str
+    questions: int = 0
+    idle: float = 0.0  # seconds since its last question
+    leaves_after: float = 0.0  # seconds without a question
+    resident_mib: float = 0.0
+    loaded_in: float = 0.0  # seconds its load of the dump took
+
+
+def status(home: Path) -> KeeperStatus | None:
+    """The keeper of the store in ``home``, or ``None``."""
+    data = record(home)
+    if data is None:
+        return None
+    base = KeeperStatus(pid=data["pid"], state=str(data.get("state")),
+                        dump=str((data.get("fingerprint") or {}).get("dump", "")))
+    if data.get("state") != "ready":
+        return base
+    silent = KeeperStatus(pid=base.pid, state="silent", dump=base.dump)
+    try:
+        with _exchange(str(data.get("socket")), {"op": "status"}, 5.0) as (header, _):
+            if header is None:
+                return silent
+    except (OSError, ValueError):
+        return silent
+    return KeeperStatus(
+        pid=base.pid, state="ready", dump=base.dump, questions=int(header.get("questions", 0)),
+        idle=float(header.get("idle", 0)), leaves_after=float(header.get("leaves_after", 0)),
+        resident_mib=float(header.get("resident_mib", 0)),
+        loaded_in=float(data.get("loaded_in", 0)))
+
+
+def spawn(home: Path, dump: Path) -> int | None:
+    """Start a keeper for ``dump`` unless one is alive (loading or ready); its process id,
+    or ``None`` when one was already there or another process is starting one."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "keeper.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return None  # another command is starting one right now
+        if record(home) is not None:
+            return None
+        env = dict(os.environ)
+        # the keeper runs this very package, wherever this process found it
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parents[2])]
+            + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        # one malloc arena for all its threads: a thread's own arena made its first queries
+        # pay for fresh pages again (lineage at 10,000 documents 1.7 s against 0.8 s)
+        env.setdefault("MALLOC_ARENA_MAX", "1")
+        with open(home / "keeper.log", "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "normgraph.store.keeper", str(dump), str(home)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
+                start_new_session=True, close_fds=True)  # it outlives the command
+        write_json(home / RECORD, {"state": "loading", "pid": proc.pid,
+                                   "fingerprint": fingerprint_of(dump)})
+        # reap it if it ends while this process still runs (a short test, a failed load)
+        import threading
+
+        threading.Thread(target=proc.wait, daemon=True).start()
+        return proc.pid
+
+
+def wait_ready(home: Path, pid: int, timeout: float | None = None) -> KeeperStatus | None:
+    """Wait until keeper ``pid`` answers (its status) or ends (``None``)."""
+    end = None if timeout is None else time.monotonic() + timeout
+    while end is None or time.monotonic() < end:
+        data = record(home)
+        if data is None or data.get("pid") != pid:
+            return None
+        if data.get("state") == "ready":
+            return status(home)
+        time.sleep(0.05)
+    return None
+
+
+def stop(home: Path, timeout: float = 10.0) -> int | None:
+    """Stop the keeper of the store in ``home``; its process id, or ``None`` if none ran."""
+    data = record(home)
+    if data is None:
+        return None
+    pid = data["pid"]
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    end = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < end:
+        with contextlib.suppress(ChildProcessError):  # our own child: reap it
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                break
+        time.sleep(0.05)
+    forget(home, pid)
+    return pid
+
+
+def count(home: Path, dump: Path, fingerprint: dict[str, Any], seconds: float,
+          load_seconds: float, fits: bool) -> int | None:
+    """Add a one-shot command's ``seconds`` on the disk store to what commands on this dump
+    have spent there; once that pays for a keeper's start and load (``load_seconds``), and
+    the graph ``fits`` the memory it may take, start one (its process id)."""
+    if not enabled():
+        return None
+    path = home / SPENT
+    try:
+        with open(home / "spent.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return None  # another command is counting: this one's time is dropped
+            data = read_json(path)
+            spent = data.get("seconds", 0.0) if isinstance(data, dict) and \
+                data.get("fingerprint") == fingerprint else 0.0
+            spent += seconds
+            if spent < load_seconds + START_SECONDS or not fits:
+                write_json(path, {"fingerprint": fingerprint, "seconds": spent})
+                return None
+            write_json(path, {"fingerprint": fingerprint, "seconds": 0.0})
+    except OSError:
+        return None
+    return spawn(home, dump)

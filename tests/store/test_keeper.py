@@ -1,0 +1,231 @@
+"""A dump's keeper holds its graph in memory for the one-shot commands that follow each other
+on it (``normgraph keeper``, :mod:`normgraph.store.keeper_client`): commands answer exactly
+as on the disk store, a keeper of an older dump or a dead one is never asked, one starts by
+itself once commands' time on disk pays for its load, and it leaves when idle."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from normgraph import api
+from normgraph.store import keeper_client, triplestore
+from test_answers import canon
+
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _cli() -> list[str]:
+    from test_cli import console_script
+
+    return console_script()
+
+
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    path = tmp_path / "g.ttl"
+    path.write_bytes(SHIPPED.read_bytes())
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Keepers on, in a cache of this test's own; every keeper started here is stopped."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(cache))
+    monkeypatch.setenv("NORMGRAPH_KEEPER", "1")
+    yield dict(os.environ)
+    for record in cache.glob(f"store-*/{keeper_client.RECORD}"):
+        keeper_client.stop(record.parent)
+
+
+def _run(env: dict[str, str], *args: str, keeper: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([*_cli(), *args], capture_output=True, text=True, timeout=120,
+                          env=dict(env, NORMGRAPH_KEEPER="1" if keeper else "0"))
+
+
+def _home(dump: Path) -> Path:
+    return api.LocalStore(dump).home
+
+
+def _gone(home: Path, timeout: float = 15.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if keeper_client.record(home) is None:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _ended(pid: int, timeout: float = 10.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if not keeper_client.alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_commands_answer_through_a_keeper_exactly_as_on_disk(env, dump: Path) -> None:
+    started = _run(env, "keeper", "start", "--dump", str(dump))
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.startswith(f"keeping {dump.resolve()} in memory (pid ")
+    assert "0 questions answered" in started.stdout
+    commands = [
+        ["query", "bodies"],
+        ["query", "theme", "-p", "theme=critical-infrastructure", "--format", "json"],
+        ["query", "lineage", "-p", "root=A/RES/80/16", "--format", "csv"],
+        ["sparql", COUNT],
+        ["sparql", "ASK { ?s a <https://w3id.org/normgraph/ontology#Body> }"],
+        ["sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 25",
+         "--format", "tsv"],
+        ["sparql", 'SELECT ?l WHERE { ?s ?p ?l FILTER(isLiteral(?l) && lang(?l) != "") } '
+         "ORDER BY ?l LIMIT 50", "--format", "json"],
+    ]
+    for args in commands:
+        kept = _run(env, *args, "--dump", str(dump))
+        disk = _run(env, *args, "--dump", str(dump), keeper=False)
+        assert kept.returncode == disk.returncode == 0, (args, kept.stderr, disk.stderr)
+        assert kept.stdout.strip(), args
+        if args[1] == "theme":
+            # the same rows; the order of the norms a GROUP_CONCAT lists is the engine's, and
+            # the disk store and the in-memory one walk the paragraph's norms differently
+            assert canon(json.loads(kept.stdout)) == canon(json.loads(disk.stdout))
+        else:
+            assert kept.stdout == disk.stdout, args
+    status = _run(env, "keeper", "status", "--dump", str(dump))
+    # every command above was answered by the keeper, none by the disk store
+    assert f"{len(commands)} questions answered" in status.stdout, status.stdout
+    stopped = _run(env, "keeper", "stop", "--dump", str(dump))
+    assert stopped.stdout.startswith("stopped the keeper (pid ")
+    assert _run(env, "keeper", "status", "--dump", str(dump)).stdout == \
+        "no keeper holds this dump\n"
+    assert not (_home(dump) / "keeper.sock").exists()
+
+
+def test_a_bad_query_is_the_same_one_line_error_through_a_keeper(env, dump: Path) -> None:
+    assert _run(env, "keeper", "start", "--dump", str(dump)).returncode == 0
+    for query in ("SELEC ?x WHERE {}", "SELECT ?x WHERE { ?x <http://p> ?undefined( }"):
+        kept = _run(env, "sparql", query, "--dump", str(dump))
+        disk = _run(env, "sparql", query, "--dump", str(dump), keeper=False)
+        assert kept.returncode == disk.returncode == 1
+        assert kept.stderr == disk.stderr
+        assert kept.stderr.startswith("normgraph: the query is not valid SPARQL")
+        assert len(kept.stderr.splitlines()) == 1 and "Traceback" not in kept.stderr
+    assert "2 questions answered" in _run(env, "keeper", "status", "--dump", str(dump)).stdout
+
+
+def test_a_changed_dump_is_answered_from_itself_and_its_old_keeper_leaves(
+        env, dump: Path) -> None:
+    store = api.LocalStore(dump, memory=False)
+    kept = store.keep(timeout=60)
+    before = int(store.select(COUNT).rows[0]["n"])
+    assert store.keeper().questions == 1  # type: ignore[union-attr]
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text + "\n<https://example.org/a> <https://example.org/b> \"c\" .\n",
+                    encoding="utf-8")
+    # the new dump's answer, from a store made from it, never the keeper's old graph
+    assert int(store.select(COUNT).rows[0]["n"]) == before + 1
+    assert _gone(store.home)
+    assert _ended(kept.pid)
+    assert int(store.select(COUNT).rows[0]["n"]) == before + 1
+
+
+def test_a_killed_keeper_sends_commands_back_to_the_disk_store(env, dump: Path) -> None:
+    started = _run(env, "keeper", "start", "--dump", str(dump))
+    pid = int(started.stdout.split("(pid ")[1].split(",")[0])
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    kept = _run(env, "sparql", COUNT, "--dump", str(dump))
+    disk = _run(env, "sparql", COUNT, "--dump", str(dump), keeper=False)
+    assert kept.returncode == 0 and kept.stdout == disk.stdout and kept.stderr == ""
+    assert _run(env, "keeper", "status", "--dump", str(dump)).stdout == \
+        "no keeper holds this dump\n"
+
+
+def test_commands_start_a_keeper_once_their_time_on_disk_pays_for_its_load(
+        env, dump: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = api.LocalStore(dump, memory=False)
+    home = store.home
+    # a load this machine would take 0.3 s (and a keeper's start, 0.5 s): questions on disk
+    # below that start nothing
+    monkeypatch.setattr(triplestore, "LOAD_RATE", dump.stat().st_size / 0.3)
+    store.select(COUNT)
+    assert keeper_client.record(home) is None
+    spent = keeper_client.read_json(home / keeper_client.SPENT)
+    assert 0 < spent["seconds"] < 0.8 and spent["fingerprint"] == store._fingerprint()
+    # a one-shot command in a new process counts on from there (the count is in the folder)
+    monkeypatch.setattr(triplestore, "LOAD_RATE", 1e15)
+    monkeypatch.setattr(keeper_client, "START_SECONDS", spent["seconds"] * 0.5)
+    rows = store.select(COUNT).rows  # this question pays: a keeper starts, the answer is disk's
+    record = keeper_client.record(home)
+    assert record is not None
+    status = keeper_client.wait_ready(home, record["pid"], timeout=60)
+    assert status is not None and status.questions == 0
+    assert api.LocalStore(dump, memory=False).select(COUNT).rows == rows
+    assert store.keeper().questions == 1  # type: ignore[union-attr]
+
+
+def test_no_keeper_for_a_graph_too_large_for_its_memory_share(
+        env, dump: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(triplestore, "LOAD_RATE", 1e15)
+    monkeypatch.setattr(keeper_client, "START_SECONDS", 0.0)
+    monkeypatch.setattr(triplestore, "memory_budget", lambda: dump.stat().st_size)
+    store = api.LocalStore(dump, memory=False)
+    for _ in range(3):
+        store.select(COUNT)
+    assert keeper_client.record(store.home) is None
+    with pytest.raises(api.StoreError, match="too large to keep in memory"):
+        store.keep()
+
+
+def test_a_keeper_leaves_after_its_idle_time(env, dump: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMGRAPH_KEEPER_IDLE", "1")
+    store = api.LocalStore(dump, memory=False)
+    status = store.keep(timeout=60)
+    assert status.leaves_after == 1.0
+    store.select(COUNT)
+    assert _gone(store.home, timeout=10)
+    assert not (store.home / "keeper.sock").exists()
+    assert _ended(status.pid)
+
+
+def test_keepers_turned_off(env, dump: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(triplestore, "LOAD_RATE", 1e15)
+    monkeypatch.setattr(keeper_client, "START_SECONDS", 0.0)
+    off = dict(env, NORMGRAPH_KEEPER="0")
+    proc = subprocess.run([*_cli(), "keeper", "start", "--dump", str(dump)],
+                          capture_output=True, text=True, env=off, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr == "normgraph: keepers are turned off (NORMGRAPH_KEEPER=0)\n"
+    monkeypatch.setenv("NORMGRAPH_KEEPER", "0")
+    store = api.LocalStore(dump, memory=False)
+    store.select(COUNT)
+    assert keeper_client.record(store.home) is None
+
+
+def test_a_cache_path_too_long_for_a_socket_keeps_its_socket_privately(
+        tmp_path: Path, dump: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / ("c" * 90)
+    monkeypatch.setenv("NORMGRAPH_KEEPER", "1")
+    store = api.LocalStore(dump, cache=cache, memory=False)
+    try:
+        store.keep(timeout=60)
+        socket_path = keeper_client.record(store.home)["socket"]  # type: ignore[index]
+        assert not socket_path.startswith(str(cache))
+        assert os.stat(socket_path).st_mode & 0o077 == 0  # its owner's only
+        disk = api.LocalStore(dump, cache=cache, memory=True).select(COUNT).rows
+        assert store.select(COUNT).rows == disk
+        assert store.keeper().questions == 1  # type: ignore[union-attr]
+    finally:
+        store.stop_keeper()
+    assert not os.path.exists(socket_path)
