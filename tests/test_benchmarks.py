@@ -3,6 +3,7 @@ extractor finds and the lineage shows."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def test_generated_corpus_lineage_from_the_index_equals_the_transitive_query(
     assert deep >= 3  # chains, not only direct links
 
 
+def _reads(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # the process ended meanwhile
+        return b""
+
+
+def _keeper_cmd(dump: str) -> bytes:
+    return b"\0".join([sys.executable.encode(), b"-m", b"normgraph.store.keeper",
+                        dump.encode()])
+
+
 def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
     import os
     import subprocess
@@ -75,15 +88,25 @@ def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
     assert "40 documents: lineage ours / pyoxigraph = " in out
     assert "rdflib / ours = " in out
     assert "shipped data: `normgraph lineage 80/16`" in out
-    # every catalogue query on our store on disk and in a session that moved into memory,
-    # beside plain pyoxigraph, with both ratios
+    # every catalogue query on our store on disk, asked of the dump's keeper and in a session
+    # that moved into memory, beside plain pyoxigraph, with the three ratios
     for name in api.load_queries():
         row = next(line for line in out.splitlines() if line.startswith(f"| `{name}` |"))
-        disk, session, plain, *ratios = (c.strip() for c in row.split("|")[2:7])
-        assert min(float(disk), float(session), float(plain)) >= 0
-        assert all(r.endswith("x") and float(r[:-1]) > 0 for r in ratios) and len(ratios) == 2
+        disk, kept, session, plain, *ratios = (c.strip() for c in row.split("|")[2:9])
+        assert min(float(disk), float(kept), float(session), float(plain)) >= 0
+        assert all(r.endswith("x") and float(r[:-1]) > 0 for r in ratios) and len(ratios) == 3
     assert "40 documents, on disk: " in out and "40 documents, in a session: " in out
+    assert "40 documents, kept: " in out
     assert " queries within 1.5x; over: " in out
+    keeper = re.search(r"^40 documents: the keeper answered after ([\d.]+) s \(its load "
+                       r"([\d.]+) s\), holding ([\d,]+) MiB; `normgraph query theme` kept "
+                       r"([\d.]+) s wall against ([\d.]+) s on disk$", out, re.M)
+    assert keeper is not None, out
+    assert float(keeper[1]) >= float(keeper[2]) and float(keeper[3].replace(",", "")) > 0
+    # the benchmark stopped the keeper it started
+    dump = str(tmp_path / "corpus-40" / "data" / "normgraph.ttl")
+    assert not [cmd for cmd in Path("/proc").glob("[0-9]*/cmdline")
+                if _reads(cmd).startswith(_keeper_cmd(dump))]
     assert "40 documents: the session moved into memory after " in out
     # the first answer after the build, timed as a new process
     first = next(line for line in out.splitlines() if line.startswith("| 40 | ")
