@@ -366,7 +366,8 @@ def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
             lines.append(f"{r['size']:,} documents: the keeper answered after "
                          f"{keeper['ready']} s (its load {keeper['load']} s), holding "  # type: ignore[index]
                          f"{keeper['mib']:,.0f} MiB; `normgraph query theme` kept "  # type: ignore[index]
-                         f"{r['theme_cli_kept']} s wall against {r['theme_cli_disk']} s "
+                         f"{_fmt(r['theme_cli_kept'])} s wall against "
+                         f"{_fmt(r['theme_cli_disk'])} s "
                          f"on disk")
             move = r["session_move"]
             lines.append(f"{r['size']:,} documents: the session moved into memory after "

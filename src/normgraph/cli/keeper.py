@@ -5,12 +5,14 @@ disk has paid for it)."""
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from .answers import DumpOpt
+from .answers import DumpOpt, _spinner
 from .app import app, fail
 
 keeper_app = typer.Typer(no_args_is_help=True, help="The process that keeps a dump's graph in "
@@ -46,7 +48,9 @@ def keeper_start(dump: Path | None = DumpOpt) -> None:
 
     store = _local(dump)
     try:
-        status = store.keep()
+        with nullcontext() if not sys.stderr.isatty() else _spinner(
+                f"loading {store.dump.name} into memory"):
+            status = store.keep()
     except StoreError as exc:
         fail(str(exc))
     typer.echo(_describe(status))

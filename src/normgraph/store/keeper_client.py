@@ -124,22 +124,53 @@ def forget(home: Path, pid: int) -> None:
             (home / RECORD).unlink()
 
 
-@contextlib.contextmanager
-def _exchange(path: str, request: dict[str, Any], timeout: float | None) -> Any:
-    """Connect, send ``request``, yield the reply's header line (a dict) and the socket's file
-    to read the rest from."""
+def read_line(conn: socket.socket) -> tuple[bytes, bytes]:
+    """The first line from ``conn`` (without its newline; empty if the peer closed first)
+    and what came after it in the same reads. Raises ``ValueError`` past :data:`LINE_LIMIT`."""
+    buffer = b""
+    while True:
+        end = buffer.find(b"\n")
+        if end >= 0:
+            return buffer[:end], buffer[end + 1:]
+        if len(buffer) > LINE_LIMIT:
+            raise ValueError("a line too long")
+        chunk = conn.recv(1 << 16)
+        if not chunk:
+            return b"", b""
+        buffer += chunk
+
+
+def _read_exact(conn: socket.socket, size: int, start: bytes) -> bytes | None:
+    """``size`` bytes: ``start``, then the rest from ``conn``; ``None`` if it closes first."""
+    if len(start) >= size:
+        return start[:size]
+    body = bytearray(size)
+    body[:len(start)] = start
+    view, got = memoryview(body), len(start)
+    while got < size:
+        n = conn.recv_into(view[got:])
+        if not n:
+            return None
+        got += n
+    return bytes(body)
+
+
+def _exchange(path: str, request: dict[str, Any],
+              timeout: float | None) -> tuple[socket.socket, dict[str, Any] | None, bytes]:
+    """Connect, send ``request``; the open connection, the reply's header line (a dict) and
+    the bytes read after it. The caller closes the connection."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
         conn.connect(path)
         conn.settimeout(timeout)
         conn.sendall(json.dumps(request).encode("utf-8") + b"\n")
-        with conn.makefile("rb") as reply:
-            line = reply.readline(LINE_LIMIT)
-            header = json.loads(line) if line else None
-            yield header if isinstance(header, dict) else None, reply
-    finally:
+        line, rest = read_line(conn)
+        header = json.loads(line) if line else None
+    except BaseException:
         conn.close()
+        raise
+    return conn, header if isinstance(header, dict) else None, rest
 
 
 def ask(home: Path, fingerprint: dict[str, Any], query: str) -> tuple[str, Any] | None:
@@ -148,21 +179,26 @@ def ask(home: Path, fingerprint: dict[str, Any], query: str) -> tuple[str, Any] 
     when no keeper holding that dump answers (the caller goes to the disk store)."""
     if not enabled():
         return None
-    data = record(home)
-    if data is None or data.get("state") != "ready" or data.get("fingerprint") != fingerprint:
+    # the record as written: a dead keeper's socket refuses the call, and is cleared then
+    data = read_json(home / RECORD)
+    if not isinstance(data, dict) or data.get("state") != "ready" or \
+            data.get("fingerprint") != fingerprint:
         return None
     request = {"op": "query", "query": query, "fingerprint": fingerprint}
     try:
-        with _exchange(str(data.get("socket")), request, None) as (header, reply):
+        conn, header, rest = _exchange(str(data.get("socket")), request, None)
+        try:
             if header is None or "stale" in header:
                 return None
             if "error" in header:
                 return "error", str(header["error"])
-            size = int(header["size"])
-            body = reply.read(size)
-            if len(body) != size:
+            body = _read_exact(conn, int(header["size"]), rest)
+            if body is None:
                 return None  # the keeper went away mid-answer
+        finally:
+            conn.close()
     except (OSError, ValueError, KeyError, TypeError):
+        record(home)  # removes the record of a keeper that has ended
         return None
     import pyoxigraph as ox
 
@@ -199,10 +235,11 @@ def status(home: Path) -> KeeperStatus | None:
         return base
     silent = KeeperStatus(pid=base.pid, state="silent", dump=base.dump)
     try:
-        with _exchange(str(data.get("socket")), {"op": "status"}, 5.0) as (header, _):
-            if header is None:
-                return silent
+        conn, header, _ = _exchange(str(data.get("socket")), {"op": "status"}, 5.0)
+        conn.close()
     except (OSError, ValueError):
+        return silent
+    if header is None:
         return silent
     return KeeperStatus(
         pid=base.pid, state="ready", dump=base.dump, questions=int(header.get("questions", 0)),
@@ -231,10 +268,12 @@ def spawn(home: Path, dump: Path) -> int | None:
         # pay for fresh pages again (lineage at 10,000 documents 1.7 s against 0.8 s)
         env.setdefault("MALLOC_ARENA_MAX", "1")
         with open(home / "keeper.log", "wb") as log:
+            # it outlives the command: a session of its own, so that the terminal's signals
+            # stay with the command, and the root as its folder, so that it holds none busy
             proc = subprocess.Popen(
-                [sys.executable, "-m", "normgraph.store.keeper", str(dump), str(home)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
-                start_new_session=True, close_fds=True)  # it outlives the command
+                [sys.executable, "-m", "normgraph.store.keeper", str(dump.resolve()),
+                 str(home.resolve())], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=log, env=env, cwd="/", start_new_session=True, close_fds=True)
         write_json(home / RECORD, {"state": "loading", "pid": proc.pid,
                                    "fingerprint": fingerprint_of(dump)})
         # reap it if it ends while this process still runs (a short test, a failed load)
