@@ -229,3 +229,27 @@ def test_a_cache_path_too_long_for_a_socket_keeps_its_socket_privately(
     finally:
         store.stop_keeper()
     assert not os.path.exists(socket_path)
+
+
+def test_a_build_replaces_the_keeper_of_the_dump_it_rewrites(env, project: Path) -> None:
+    out = project / "out" / "normgraph.ttl"
+    assert api.build(api.Paths(project), out=out).report.conforms
+    store = api.LocalStore(out, memory=False)
+    old = store.keep(timeout=60)
+    # the same sources again: the same triples, a new file, so a new fingerprint
+    assert api.build(api.Paths(project), out=out).report.conforms
+    assert _ended(old.pid)
+    record = keeper_client.record(store.home)
+    assert record is not None and record["pid"] != old.pid
+    assert record["fingerprint"] == store._fingerprint()
+    new = keeper_client.wait_ready(store.home, record["pid"], timeout=60)
+    assert new is not None and new.questions == 0
+    disk = api.LocalStore(out, cache=store.home.parent, memory=True).select(COUNT).rows
+    assert store.select(COUNT).rows == disk
+    assert store.keeper().questions == 1  # type: ignore[union-attr]
+
+
+def test_a_build_starts_no_keeper_where_none_was(env, project: Path) -> None:
+    out = project / "out" / "normgraph.ttl"
+    assert api.build(api.Paths(project), out=out).report.conforms
+    assert keeper_client.record(api.LocalStore(out).home) is None

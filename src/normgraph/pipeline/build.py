@@ -319,13 +319,13 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     apart = checked_apart(load_shapes(), load_ontology(), head) if disk else None
     loader = TurtleLoader(head, store=staged.store, apart=apart) if staged and on_disk else \
         TurtleLoader(head, size=result.triple_count, disk=disk, apart=apart)
-    keeper = TurtleLoader(head, store=staged.store, lexical=False) \
+    filler = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 
     def feed(chunk: str) -> None:
         loader.feed(chunk)
-        if keeper:
-            keeper.feed(chunk)
+        if filler:
+            filler.feed(chunk)
 
     with (AtomicFile(target) if write else nullcontext(None)) as sink:
         try:
@@ -341,12 +341,12 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                 # the link index is made from the in-memory validation store when there
                 # is one: faster than the on-disk store, and it holds the same graph
                 if staged:
-                    _make_store(target, staged, keeper, result.warnings,
+                    _make_store(target, staged, filler, result.warnings,
                                 source=None if on_disk else loader.store)
         finally:
             loader.close()
-            if keeper:
-                keeper.close()
+            if filler:
+                filler.close()
             if staged:
                 staged.discard()
 
@@ -362,19 +362,21 @@ def _stage_store(dump: Path, warnings: list[str]) -> StagedStore | None:
         return None
 
 
-def _make_store(dump: Path, staged: StagedStore | None, keeper: Any, warnings: list[str],
+def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: list[str],
                 source: Any = None) -> None:
     """Put the local query store for the dump just written in place with its link index:
-    the ``staged`` store (once ``keeper``, if any, has loaded it; the index from ``source``
-    when given), or else one loaded from the dump. A failure is a warning (the dump is
-    written; the first query will make the store)."""
+    the ``staged`` store (once ``filler``, if any, has loaded it; the index from ``source``
+    when given), or else one loaded from the dump. A keeper that held the old dump is
+    replaced by one loading the new (see :meth:`LocalStore.renew_keeper`). A failure is a
+    warning (the dump is written; the first query will make the store)."""
     try:
         if staged is not None:
-            if keeper is not None:
-                keeper.end()
+            if filler is not None:
+                filler.end()
             staged.commit(source=source)
         else:
             LocalStore(dump).link_index()  # loads the store first, then makes the index
+        LocalStore(dump).renew_keeper()
     except (OSError, StoreError, SyntaxError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.append(f"{cache_dir()}: the local query store was not made ({first}); "

@@ -347,6 +347,22 @@ class LocalStore:
         """The keeper of this dump, as it reports itself, or ``None``."""
         return keeper_client.status(self.home)
 
+    def renew_keeper(self) -> int | None:
+        """After the dump changed (a build wrote it): a keeper holding the old dump is
+        stopped and one is started for the new (not waited for), since the questions asked
+        on the old one paid for it. The new keeper's process id, or ``None`` when none held
+        the dump, keepers are off or the new graph would not fit."""
+        held = keeper_client.record(self.home)
+        if held is None or not keeper_client.enabled():
+            return None
+        fingerprint = self._fingerprint()
+        if held.get("fingerprint") == fingerprint:
+            return int(held["pid"])
+        keeper_client.stop(self.home)
+        if fingerprint["size"] * MEMORY_PER_BYTE > memory_budget():
+            return None
+        return keeper_client.spawn(self.home, self.dump)
+
     def stop_keeper(self) -> int | None:
         """Stop this dump's keeper; its process id, or ``None`` if none ran."""
         return keeper_client.stop(self.home)
