@@ -5,6 +5,7 @@ itself once commands' time on disk pays for its load, and it leaves when idle.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -253,3 +254,36 @@ def test_a_build_starts_no_keeper_where_none_was(env, project: Path) -> None:
     out = project / "out" / "normgraph.ttl"
     assert api.build(api.Paths(project), out=out).report.conforms
     assert keeper_client.record(api.LocalStore(out).home) is None
+
+
+def test_a_keeper_survives_garbage_on_its_socket(env, dump: Path) -> None:
+    import socket
+
+    store = api.LocalStore(dump, memory=False)
+    store.keep(timeout=60)
+    path = keeper_client.record(store.home)["socket"]  # type: ignore[index]
+
+    def send(data: bytes) -> bytes:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(path)
+            with contextlib.suppress(OSError):  # it may answer before reading everything
+                conn.sendall(data)
+            conn.shutdown(socket.SHUT_WR)
+            return conn.makefile("rb").read()
+
+    assert json.loads(send(b"not json\n"))["error"].startswith("a malformed request")
+    assert json.loads(send(b"[1, 2]\n"))["error"] == "a malformed request (not an object)"
+    # a line past the limit is refused without being read whole: the error, or the
+    # connection reset when the keeper closes on what it did not read
+    try:
+        too_long = send(b"x" * (keeper_client.LINE_LIMIT + (1 << 17)) + b"\n")
+        assert json.loads(too_long)["error"] == "a malformed request (a line too long)"
+    except ConnectionResetError:
+        pass
+    # a caller that hangs up at once
+    assert json.loads(send(b""))["error"].startswith("a malformed request")
+    assert json.loads(send(json.dumps({"op": "query", "query": COUNT}).encode() + b"\n")) \
+        == {"stale": True}  # no fingerprint: never answered from a graph it cannot vouch for
+    disk = api.LocalStore(dump, cache=store.home.parent, memory=True).select(COUNT).rows
+    assert store.select(COUNT).rows == disk
+    assert store.keeper().questions == 1  # type: ignore[union-attr]

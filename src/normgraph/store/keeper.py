@@ -82,6 +82,8 @@ class Keeper:
 
 #: threads answering at once: one question need not wait behind another's long one
 WORKERS = 2
+#: seconds a connection may go without sending the question or reading the answer
+STALLED_SECONDS = 60.0
 
 
 def _work(listener: socket.socket, keeper: Keeper) -> None:
@@ -94,10 +96,12 @@ def _work(listener: socket.socket, keeper: Keeper) -> None:
         except OSError:
             return  # the listener is closed: the keeper is leaving
         with conn:
+            # an asker that stops sending or reading does not hold a thread for ever
+            conn.settimeout(STALLED_SECONDS)
             try:
                 _answer(conn, keeper)
             except OSError:
-                pass  # the asker went away
+                pass  # the asker went away or stalled
 
 
 def _answer(conn: socket.socket, keeper: Keeper) -> None:

@@ -3,23 +3,24 @@ in memory between one-shot commands (the process itself is :mod:`normgraph.store
 
 A command asks one question and ends, so it cannot pay for loading the dump into memory
 (10 s at 10,000 documents): it queries the on-disk store, where Oxigraph's RocksDB lookups
-make SPARQL 1.5-6x slower than in memory. Commands run one after another on the same dump
+make SPARQL 1.5-4x slower than in memory. Commands run one after another on the same dump
 (a researcher at a shell) add up their time on disk in the store's folder; once it has paid
 for a load, the next command starts a keeper, which loads the dump and then answers the
 following commands in memory over a Unix socket in that folder (only its owner may open it).
 A keeper leaves after a spell without questions (:func:`idle_seconds`), and at once when the
 dump changes. Any fault on the way (no keeper, a keeper still loading, killed, or holding an
 older dump) sends the command back to the disk store, so a keeper can only make an answer
-faster, never different.
+faster: the rows are the disk store's (the same engine), only the order of the values a
+``GROUP_CONCAT`` joins being the engine's own in either store.
 
 Settings: ``NORMGRAPH_KEEPER=0`` turns keepers off (neither started nor asked);
 ``NORMGRAPH_KEEPER_IDLE``: seconds without a question before a keeper leaves (default 900).
 
 The protocol, one question per connection: a JSON line (``{"op": "query", "query": ...,
 "fingerprint": ...}`` or ``{"op": "status"}``), answered by a JSON line, then for a query the
-answer's bytes: SPARQL JSON results (``"results"``) or N-Triples (``"triples"``), as many as
-the line's ``size`` says. Neither side imports the other; this module imports only the
-standard library and pyoxigraph, the dump's fingerprint being plain JSON.
+answer's bytes: SPARQL TSV results (``"results"``: every term written as in N-Triples, so
+nothing is lost) or N-Triples (``"triples"``), as many as the line's ``size`` says. The keeper
+imports this module; this one imports only the standard library and pyoxigraph.
 """
 
 from __future__ import annotations
@@ -127,17 +128,20 @@ def forget(home: Path, pid: int) -> None:
 def read_line(conn: socket.socket) -> tuple[bytes, bytes]:
     """The first line from ``conn`` (without its newline; empty if the peer closed first)
     and what came after it in the same reads. Raises ``ValueError`` past :data:`LINE_LIMIT`."""
-    buffer = b""
+    chunks: list[bytes] = []
+    size = 0
     while True:
-        end = buffer.find(b"\n")
-        if end >= 0:
-            return buffer[:end], buffer[end + 1:]
-        if len(buffer) > LINE_LIMIT:
-            raise ValueError("a line too long")
         chunk = conn.recv(1 << 16)
         if not chunk:
             return b"", b""
-        buffer += chunk
+        end = chunk.find(b"\n")
+        if end >= 0:
+            chunks.append(chunk[:end])
+            return b"".join(chunks), chunk[end + 1:]
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > LINE_LIMIT:
+            raise ValueError("a line too long")
 
 
 def _read_exact(conn: socket.socket, size: int, start: bytes) -> bytes | None:
