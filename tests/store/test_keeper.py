@@ -287,3 +287,39 @@ def test_a_keeper_survives_garbage_on_its_socket(env, dump: Path) -> None:
     disk = api.LocalStore(dump, cache=store.home.parent, memory=True).select(COUNT).rows
     assert store.select(COUNT).rows == disk
     assert store.keeper().questions == 1  # type: ignore[union-attr]
+
+
+def test_a_keeper_that_ends_mid_answer_sends_the_question_to_disk(env, dump: Path,
+                                                                 tmp_path: Path) -> None:
+    """A keeper's socket that promises an answer and closes part-way (as a keeper killed
+    while writing would): the question is answered from the disk store, whole."""
+    import socket
+    import threading
+
+    store = api.LocalStore(dump, memory=False)
+    expected = api.LocalStore(dump, cache=tmp_path / "other", memory=False).select(COUNT).rows
+    path = str(tmp_path / "k.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    answered = []
+
+    def cut_short() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            keeper_client.read_line(conn)
+            conn.sendall(b'{"ok": "results", "size": 1000}\n?n\n')
+            answered.append(True)
+
+    thread = threading.Thread(target=cut_short, daemon=True)
+    thread.start()
+    store.home.mkdir(parents=True, exist_ok=True)
+    keeper_client.write_json(store.home / keeper_client.RECORD, {
+        "state": "ready", "pid": os.getpid(), "socket": path,
+        "fingerprint": store._fingerprint()})
+    try:
+        assert store.select(COUNT).rows == expected
+        assert answered == [True]  # it was asked, and its half answer was not taken
+    finally:
+        (store.home / keeper_client.RECORD).unlink()
+        listener.close()
