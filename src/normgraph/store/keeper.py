@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import keeper_client as client
+from .files import fingerprint_of, read_json, write_json
 from .terms import StoreError
 from .triplestore import execute, load_in_memory
 
@@ -39,7 +40,7 @@ class Keeper:
     def __init__(self, dump: Path, home: Path) -> None:
         self.dump, self.home = dump, home
         self.started = time.monotonic()
-        self.fingerprint = client.fingerprint_of(dump)
+        self.fingerprint = fingerprint_of(dump)
         self.store: Any = load_in_memory(dump)
         self.questions = 0
         self.busy = 0
@@ -49,11 +50,11 @@ class Keeper:
     def current(self) -> bool:
         """Whether the dump is still the one held, and the record still this keeper's."""
         try:
-            if client.fingerprint_of(self.dump) != self.fingerprint:
+            if fingerprint_of(self.dump) != self.fingerprint:
                 return False
         except OSError:
             return False
-        data = client.read_json(self.home / client.RECORD)
+        data = read_json(self.home / client.RECORD)
         return isinstance(data, dict) and data.get("pid") == os.getpid()
 
     def answer(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -170,12 +171,12 @@ def serve(dump: Path, home: Path) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        data = client.read_json(home / client.RECORD)
+        data = read_json(home / client.RECORD)
         if isinstance(data, dict) and data.get("pid") == os.getpid():
             for n in range(WORKERS):
                 threading.Thread(target=_work, args=(listener, keeper), daemon=True,
                                  name=f"normgraph-keeper-{n}").start()
-            client.write_json(home / client.RECORD, {
+            write_json(home / client.RECORD, {
                 "state": "ready", "pid": os.getpid(), "socket": str(place),
                 "fingerprint": keeper.fingerprint,
                 "loaded_in": round(time.monotonic() - keeper.started, 2)})

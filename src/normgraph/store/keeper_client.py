@@ -29,18 +29,19 @@ import contextlib
 import fcntl
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["KeeperStatus", "RECORD", "ask", "count", "enabled", "fingerprint_of",
-           "idle_seconds", "record", "spawn", "status", "stop", "wait_ready"]
+from .files import alive, fingerprint_of, read_json, write_json
+
+if TYPE_CHECKING:
+    import socket
+
+__all__ = ["KeeperStatus", "RECORD", "ask", "count", "enabled", "idle_seconds", "read_line",
+           "record", "spawn", "status", "stop", "wait_ready"]
 
 #: the keeper's record in the store's folder: its state, process, socket and dump
 RECORD = "keeper.json"
@@ -65,45 +66,6 @@ def idle_seconds() -> float:
     except ValueError:
         return 900.0
     return value if value > 0 else 900.0
-
-
-def fingerprint_of(dump: Path) -> dict[str, Any]:
-    """What identifies a dump's content for a store made from it: its path, size and
-    modification time (raises ``OSError`` when it cannot be read)."""
-    st = dump.stat()
-    return {"dump": str(dump), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` to ``path`` whole or not at all (a name of its own per writer: threads
-    of one process, or several processes, may write the same file at once)."""
-    fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    os.replace(name, path)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this id exists and has not ended (a zombie, which a container
-    without an init may never reap, has)."""
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_bytes()
-    except OSError:
-        return True  # no /proc here: existing is all that can be known
-    return stat[stat.rfind(b")") + 2:][:1] != b"Z"
 
 
 def record(home: Path) -> dict[str, Any] | None:
@@ -163,6 +125,8 @@ def _exchange(path: str, request: dict[str, Any],
               timeout: float | None) -> tuple[socket.socket, dict[str, Any] | None, bytes]:
     """Connect, send ``request``; the open connection, the reply's header line (a dict) and
     the bytes read after it. The caller closes the connection."""
+    import socket  # here, not above: a command that asks no keeper does not load it
+
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
@@ -255,6 +219,8 @@ def status(home: Path) -> KeeperStatus | None:
 def spawn(home: Path, dump: Path) -> int | None:
     """Start a keeper for ``dump`` unless one is alive (loading or ready); its process id,
     or ``None`` when one was already there or another process is starting one."""
+    import subprocess
+
     home.mkdir(parents=True, exist_ok=True)
     with open(home / "keeper.lock", "w") as lock:
         try:
@@ -305,6 +271,8 @@ def stop(home: Path, timeout: float = 10.0) -> int | None:
     data = record(home)
     if data is None:
         return None
+    import signal
+
     pid = data["pid"]
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)

@@ -28,13 +28,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import cache_dir
-from . import keeper_client
 from .catalogue import get_query
-from .keeper_client import alive, fingerprint_of, read_json, write_json
+from .files import alive, fingerprint_of, read_json, write_json
 from .terms import IRI, Result, StoreError, Term, bind_values
+
+if TYPE_CHECKING:
+    from .keeper_client import KeeperStatus
 
 __all__ = [
     "Term",
@@ -62,6 +64,14 @@ def _value(term: Any) -> str | None:
         return None
     value = getattr(term, "value", None)
     return str(value) if value is not None else str(term)
+
+
+def _keepers() -> Any:
+    """:mod:`normgraph.store.keeper_client`, imported when first needed: a command that asks
+    no question (``lineage`` walks its index) does not load it."""
+    from . import keeper_client
+
+    return keeper_client
 
 
 class LocalStore:
@@ -298,7 +308,7 @@ class LocalStore:
         except ValueError as exc:
             raise StoreError(str(exc)) from None
         fingerprint = self._fingerprint()
-        answer = keeper_client.ask(self.home, fingerprint, text)
+        answer = _keepers().ask(self.home, fingerprint, text)
         if answer is not None:
             kind, value = answer
             if kind == "error":
@@ -310,16 +320,17 @@ class LocalStore:
             return result_of(execute(store, text))
         finally:
             size = fingerprint["size"]
-            keeper_client.count(self.home, self.dump, fingerprint,
+            _keepers().count(self.home, self.dump, fingerprint,
                                 time.perf_counter() - start, _load_seconds(size),
                                 size * MEMORY_PER_BYTE <= memory_budget())
 
     # -- the keeper (see normgraph.store.keeper_client) ---------------------------------------
 
-    def keep(self, timeout: float | None = None) -> keeper_client.KeeperStatus:
+    def keep(self, timeout: float | None = None) -> KeeperStatus:
         """Start this dump's keeper now, unless one holds it already, and wait until it
         answers: from then on one-shot commands on the dump run in memory."""
-        if not keeper_client.enabled():
+        keepers = _keepers()
+        if not keepers.enabled():
             raise StoreError("keepers are turned off (NORMGRAPH_KEEPER=0)")
         fingerprint = self._fingerprint()
         need, budget = fingerprint["size"] * MEMORY_PER_BYTE, memory_budget()
@@ -327,45 +338,46 @@ class LocalStore:
             raise StoreError(
                 f"{self.dump}: too large to keep in memory (about {need / 2**20:,.0f} MiB; "
                 f"a keeper may take {budget / 2**20:,.0f} MiB, a quarter of this machine's)")
-        held = keeper_client.record(self.home)
+        held = keepers.record(self.home)
         if held is not None and held.get("fingerprint") != fingerprint:
-            keeper_client.stop(self.home)  # it holds an older dump
+            keepers.stop(self.home)  # it holds an older dump
         end = time.monotonic() + 5.0
-        pid = keeper_client.spawn(self.home, self.dump)
+        pid = keepers.spawn(self.home, self.dump)
         while pid is None and time.monotonic() < end:  # one is there, or being started
-            pid = (keeper_client.record(self.home) or {}).get("pid")
+            pid = (keepers.record(self.home) or {}).get("pid")
             if pid is None:
                 time.sleep(0.05)
-                pid = keeper_client.spawn(self.home, self.dump)
-        status = keeper_client.wait_ready(self.home, pid, timeout) if pid else None
+                pid = keepers.spawn(self.home, self.dump)
+        status = keepers.wait_ready(self.home, pid, timeout) if pid else None
         if status is None:
             raise StoreError(f"{self.dump}: the keeper ended before it could answer"
                              f"{_last_line(self.home / 'keeper.log')}")
         return status
 
-    def keeper(self) -> keeper_client.KeeperStatus | None:
+    def keeper(self) -> KeeperStatus | None:
         """The keeper of this dump, as it reports itself, or ``None``."""
-        return keeper_client.status(self.home)
+        return _keepers().status(self.home)
 
     def renew_keeper(self) -> int | None:
         """After the dump changed (a build wrote it): a keeper holding the old dump is
         stopped and one is started for the new (not waited for), since the questions asked
         on the old one paid for it. The new keeper's process id, or ``None`` when none held
         the dump, keepers are off or the new graph would not fit."""
-        held = keeper_client.record(self.home)
-        if held is None or not keeper_client.enabled():
+        keepers = _keepers()
+        held = keepers.record(self.home)
+        if held is None or not keepers.enabled():
             return None
         fingerprint = self._fingerprint()
         if held.get("fingerprint") == fingerprint:
             return int(held["pid"])
-        keeper_client.stop(self.home)
+        keepers.stop(self.home)
         if fingerprint["size"] * MEMORY_PER_BYTE > memory_budget():
             return None
-        return keeper_client.spawn(self.home, self.dump)
+        return keepers.spawn(self.home, self.dump)
 
     def stop_keeper(self) -> int | None:
         """Stop this dump's keeper; its process id, or ``None`` if none ran."""
-        return keeper_client.stop(self.home)
+        return _keepers().stop(self.home)
 
 
 def _last_line(log: Path) -> str:
