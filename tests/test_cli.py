@@ -456,3 +456,18 @@ def test_default_dump_follows_normgraph_root(monkeypatch: pytest.MonkeyPatch,
     assert result.exit_code == 1
     assert "no dump here" in one_line(result.stderr)
 
+
+
+def test_the_lineage_command_loads_neither_rdflib_nor_networkx() -> None:
+    """`normgraph lineage` answers from the link index; the libraries that parse and walk
+    whole graphs stay unloaded, so the command starts quickly (a walk downwards may load the
+    vocabulary for its inverse labels)."""
+    script = ("import sys\nfrom normgraph.cli import main\n"
+              "sys.argv = ['normgraph', 'lineage', '80/16']\n"
+              "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+              "print(sorted(m for m in ('rdflib', 'networkx', 'pyshacl') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "A/RES/80/16" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import json
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..graph.vocab import inverse_label
 from ..store.triplestore import Store, open_store
 from .render import render_rows, shorten
 from .resolve import full_symbol
@@ -228,6 +228,10 @@ def _tree(lin: Lineage) -> str:
     lines = [_describe(lin.instruments[lin.root])]
     expanded = {lin.root}
     grouped = _grouped(lin)
+    label_of: Callable[[str], str] = str
+    if lin.direction != "up":
+        # here, not above: the vocabulary module loads rdflib, which walks upwards never need
+        from ..graph.vocab import inverse_label as label_of
     # depth first, with an explicit stack: a long chain must not exhaust Python's recursion
     stack: list[tuple[list[tuple[str, str, list[str]]], int, str]] = [
         (grouped.get(lin.root, []), 0, "")]
@@ -239,7 +243,7 @@ def _tree(lin: Lineage) -> str:
         rel, other, paras = items[n]
         last = n == len(items) - 1
         where = ("para " if len(paras) == 1 else "paras ") + ", ".join(paras)
-        label = f"{rel} " if lin.direction == "up" else f"{inverse_label(rel)} "
+        label = f"{label_of(rel)} "
         again = other in expanded and bool(grouped.get(other))
         lines.append(f"{prefix}{'└── ' if last else '├── '}{label}"
                      f"{_describe(lin.instruments[other], 50)}  [{where}]"
