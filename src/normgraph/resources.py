@@ -19,6 +19,18 @@ _LAYOUT = {
 }
 
 
+def child_env() -> dict[str, str]:
+    """The environment for a process of ours that runs this very package (``python -m
+    normgraph...``): this one's, with ``PYTHONPATH`` naming first the folder the package was
+    imported from, wherever that is."""
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(_PACKAGE.parent)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
 def resource_dir(name: str) -> Path:
     """The folder of shipped resource ``name`` ('ontology', 'queries' or 'reference')."""
     bundled, in_repo = _LAYOUT[name]

@@ -17,18 +17,17 @@ knew, or the error it met.
 from __future__ import annotations
 
 import json
-import os
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
 from queue import Queue
 from typing import IO, Any
 
 from rdflib import Graph
 
+from ..resources import child_env
 from .local import LocalChecker
 from .shacl_sparql import hierarchy_pairs, lexical_datatype, local_checker
 from .validate import Finding
@@ -77,13 +76,9 @@ class CheckedApart:
         self.shapes = shapes
         self._stderr = tempfile.TemporaryFile()  # a file: a full pipe would stop the checker
         # the checker runs this very package, wherever the build found it
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(__file__).resolve().parents[2])]
-            + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "normgraph.check.apart"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+            stdout=subprocess.PIPE, stderr=self._stderr, env=child_env())
         self._queue: Queue[bytes | None] = Queue(maxsize=4)
         self._known: LocalChecker | None = None
         self._found: set[Finding] = set()

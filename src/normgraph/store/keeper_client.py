@@ -229,11 +229,9 @@ def spawn(home: Path, dump: Path) -> int | None:
             return None  # another command is starting one right now
         if record(home) is not None:
             return None
-        env = dict(os.environ)
-        # the keeper runs this very package, wherever this process found it
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(__file__).resolve().parents[2])]
-            + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        from ..resources import child_env
+
+        env = child_env()  # the keeper runs this very package, wherever this process found it
         # one malloc arena for all its threads: a thread's own arena made its first queries
         # pay for fresh pages again (lineage at 10,000 documents 1.7 s against 0.8 s)
         env.setdefault("MALLOC_ARENA_MAX", "1")
