@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from . import keeper_client as client
 from .files import fingerprint_of, read_json, write_json
 from .terms import StoreError
@@ -68,8 +70,6 @@ class Keeper:
             return {"stale": True}, b""
         with self.lock:
             self.questions += 1
-        import pyoxigraph as ox
-
         try:
             solutions = execute(self.store, str(request.get("query", "")))
         except StoreError as exc:

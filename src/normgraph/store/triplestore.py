@@ -265,7 +265,7 @@ class LocalStore:
         # the dump the disk store answered for, as store() found it just now: no new stat
         fingerprint = self._opened or self._fingerprint()
         size = fingerprint["size"]
-        if self.spent_on_disk < _load_seconds(size) or size * MEMORY_PER_BYTE > memory_budget():
+        if self.spent_on_disk < _load_seconds(size) or not _fits(size):
             return
         self.spent_on_disk = 0.0
         self._promoting = threading.Thread(target=self._promote, args=(fingerprint,),
@@ -303,10 +303,7 @@ class LocalStore:
     def _one_shot(self, query: str, params: dict[str, Term] | None) -> Result:
         """A one-shot command's question: asked of the dump's keeper, else of the disk store,
         whose time is counted towards starting a keeper."""
-        try:
-            text = bind_values(query, params or {})
-        except ValueError as exc:
-            raise StoreError(str(exc)) from None
+        text = _bound(query, params)
         fingerprint = self._fingerprint()
         answer = _keepers().ask(self.home, fingerprint, text)
         if answer is not None:
@@ -320,9 +317,8 @@ class LocalStore:
             return result_of(execute(store, text))
         finally:
             size = fingerprint["size"]
-            _keepers().count(self.home, self.dump, fingerprint,
-                                time.perf_counter() - start, _load_seconds(size),
-                                size * MEMORY_PER_BYTE <= memory_budget())
+            _keepers().count(self.home, self.dump, fingerprint, time.perf_counter() - start,
+                             _load_seconds(size), _fits(size))
 
     # -- the keeper (see normgraph.store.keeper_client) ---------------------------------------
 
@@ -371,7 +367,7 @@ class LocalStore:
         if held.get("fingerprint") == fingerprint:
             return int(held["pid"])
         keepers.stop(self.home)
-        if fingerprint["size"] * MEMORY_PER_BYTE > memory_budget():
+        if not _fits(fingerprint["size"]):
             return None
         return keepers.spawn(self.home, self.dump)
 
@@ -400,6 +396,11 @@ def _load_seconds(size: int) -> float:
     return size / LOAD_RATE
 
 
+def _fits(size: int) -> bool:
+    """Whether a dump of ``size`` bytes may be held in memory (:func:`memory_budget`)."""
+    return size * MEMORY_PER_BYTE <= memory_budget()
+
+
 def memory_budget() -> float:
     """The most an in-memory store may take: a quarter of the machine's physical memory."""
     try:
@@ -422,11 +423,16 @@ def load_in_memory(dump: Path) -> Any:
 
 def select_on(store: Any, query: str, params: dict[str, Term] | None = None) -> Result:
     """Run ``query`` on an open pyoxigraph store: rows of plain strings, one-line errors."""
+    return result_of(execute(store, _bound(query, params)))
+
+
+def _bound(query: str, params: dict[str, Term] | None) -> str:
+    """``query`` with ``params`` bound (see :func:`bind_values`); a bad value is a
+    :class:`StoreError` line."""
     try:
-        text = bind_values(query, params or {})
+        return bind_values(query, params or {})
     except ValueError as exc:
         raise StoreError(str(exc)) from None
-    return result_of(execute(store, text))
 
 
 def execute(store: Any, text: str) -> Any:
