@@ -268,7 +268,6 @@ def measure(size: int, work: Path, rdflib_limit: int, build_only: bool = False,
                            _best(lambda: session.select(text), repeat),  # noqa: B023
                            _best(lambda: list(plain.query(text)), repeat),  # noqa: B023
                            _best(lambda: asked_of_keeper(text), repeat)]  # noqa: B023
-    out["keeper"]["questions"] = store.keeper().questions  # type: ignore[index, union-attr]
     store.stop_keeper()
     session = None
     out["catalogue"] = catalogue
