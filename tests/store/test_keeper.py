@@ -20,6 +20,7 @@ from normgraph import api
 from normgraph.store import keeper_client, triplestore
 from test_answers import canon
 
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
@@ -27,6 +28,13 @@ def _cli() -> list[str]:
     from test_cli import console_script
 
     return console_script()
+
+
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    path = tmp_path / "g.ttl"
+    path.write_bytes(SHIPPED.read_bytes())
+    return path
 
 
 @pytest.fixture

@@ -17,6 +17,13 @@ SHIPPED = Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    path = tmp_path / "g.ttl"
+    path.write_bytes(SHIPPED.read_bytes())
+    return path
+
+
 def _ask_until_moved(store: api.LocalStore, limit: int = 50) -> int:
     """Ask the catalogue's questions until the store has moved into memory; how many it took."""
     from test_answers import canon
