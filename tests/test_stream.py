@@ -75,6 +75,29 @@ def test_parts_made_by_worker_processes(tmp_path: Path, monkeypatch: pytest.Monk
     _same(*_both(paths, tmp_path))
 
 
+def test_a_workers_part_travels_without_its_triples(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # its triples are in its rendered entries; sent again as rdflib terms, they cost the
+    # parent about 1 ms a document to unpickle (10 s of a 10,000-document build)
+    import pickle
+
+    from normgraph.graph.builder import start
+    from normgraph.graph.reference import load_reference
+    from normgraph.read.catalog import load_catalog
+
+    paths = _generated(tmp_path / "corpus", 12)
+    monkeypatch.setattr(sources, "PARALLEL_FROM", 8)
+    reference = load_reference(paths.reference if paths.reference.is_dir() else None)
+    done: list[sources.Done] = []
+    errors = sources.each_file(sorted(paths.sources.iterdir()), load_catalog(paths.catalog),
+                               reference, done.append, wanted=start(reference).wanted)
+    assert not errors and len(done) == 12
+    for d in done:
+        assert d.part is not None and d.entries.count("\t") // 2 > 100  # its triples
+        assert not any(d.part.graphs.values())
+        assert len(pickle.dumps(d.part)) < len(d.entries) / 4
+
+
 def test_bad_and_duplicate_files_streamed(tmp_path: Path) -> None:
     paths = _generated(tmp_path / "corpus", 12)
     files = sorted(paths.sources.iterdir())

@@ -169,6 +169,12 @@ class Builder:
         self.wordings.update(part.wordings)
         self.pending.extend(part.pending)
 
+    def clear_triples(self) -> None:
+        """Let go of every triple made so far, the current graph's included (a worker's part
+        travels to the parent without them: they went into its rendered entries)."""
+        self.graphs.clear()
+        self.current = self._current  # the set being added to is a new, empty one too
+
     @property
     def current(self) -> str:
         """The named graph (a source file's name, 'reference' or 'ontology') being written."""

@@ -274,7 +274,7 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
     finish(b, reference, iris)
     own = subject_entries(chain.from_iterable(b.graphs.values()))
     runs.add(own)
-    b.graphs.clear()
+    b.clear_triples()
     result.warnings = notes + b.warnings
     # an upper bound until the dump is written (duplicates included)
     result.triple_count = pairs + sum(entry.count("\t") for entry in own) // 2

@@ -166,7 +166,7 @@ def _work(index: int) -> Done | tuple[str, float]:
             part = document_part(e, catalog.get(doc.name), digest, reference, None, wanted)
             entries = subject_entries(chain.from_iterable(part.graphs.values()))
         entries.sort()
-        part.graphs.clear()
+        part.clear_triples()
         done.part, done.entries = part, "\n".join(entries)
     done.seconds = (read - start, extracted - read, time.perf_counter() - extracted)
     return done
