@@ -36,7 +36,7 @@ def _prefixes() -> list[tuple[str, str]]:
     return sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
+def _iri(term: URIRef | str, prefixes: list[tuple[str, str]]) -> str:
     """An IRI as Turtle writes it, checked first: an IRI that RFC 3987 does not allow raises
     :class:`~normgraph.graph.vocab.IRIError`, so no dump holds one (parsers would refuse it,
     and an escape such as ``\\u0020`` only hides the fault from the writer)."""
@@ -223,12 +223,12 @@ def _grouped(subject: str, bodies: list[str], prefixes: list[tuple[str, str]]
              ) -> tuple[str, list[tuple[str, str]], str]:
     pairs = entry_pairs(bodies[0]) if len(bodies) == 1 else \
         sorted({pair for body in bodies for pair in entry_pairs(body)})
-    return subject, pairs, _block(_iri(URIRef(subject), prefixes), pairs)
+    return subject, pairs, _block(_iri(subject, prefixes), pairs)
 
 
 def subject_block(subject: str, pairs: list[tuple[str, str]]) -> str:
     """The Turtle block of ``subject`` (an IRI) with these rendered pairs, sorted."""
-    return _block(_iri(URIRef(subject), _prefixes()), pairs)
+    return _block(_iri(subject, _prefixes()), pairs)
 
 
 def render_term(term: Any) -> str:
