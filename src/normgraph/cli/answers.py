@@ -27,8 +27,6 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
            index: bool = False) -> Any:
     """The store to query; a local one is built (and with ``index`` its link index made) now,
     under a spinner on a terminal, so that errors surface here and the wait is explained."""
-    from contextlib import nullcontext
-
     from ..api import LocalStore, StoreError, open_store
 
     try:
@@ -37,8 +35,7 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
         if isinstance(store, LocalStore):
             ready = store.indexed() if index else store.fresh()
             if not ready:  # a fresh store is opened by the first question, if one needs it
-                with nullcontext() if not sys.stderr.isatty() else _spinner(
-                        f"loading {store.dump.name} into the local store (once per dump)"):
+                with _spinner(f"loading {store.dump.name} into the local store (once per dump)"):
                     store.store()
                     if index:
                         store.link_index()
@@ -48,6 +45,12 @@ def _store(dump: Path | None, endpoint: str | None, timeout: float,
 
 
 def _spinner(message: str) -> Any:
+    """A spinner with ``message`` on the terminal while the block runs; nothing when stderr
+    is not a terminal (a pipe, a log)."""
+    if not sys.stderr.isatty():
+        from contextlib import nullcontext
+
+        return nullcontext()
     from rich.console import Console
 
     return Console(stderr=True).status(message)

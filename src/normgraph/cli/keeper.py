@@ -5,8 +5,6 @@ disk has paid for it)."""
 
 from __future__ import annotations
 
-import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +46,7 @@ def keeper_start(dump: Path | None = DumpOpt) -> None:
 
     store = _local(dump)
     try:
-        with nullcontext() if not sys.stderr.isatty() else _spinner(
-                f"loading {store.dump.name} into memory"):
+        with _spinner(f"loading {store.dump.name} into memory"):
             status = store.keep()
     except StoreError as exc:
         fail(str(exc))
