@@ -126,3 +126,29 @@ def test_phrase_index_finds_what_each_matcher_finds(text: str) -> None:
                 ("none", PhraseMatcher(["supply chain"]))]
     expected = [key for key, m in matchers if m.found(text)]
     assert PhraseIndex(matchers).keys_in(text) == expected
+
+
+_IRI_PIECES = ["https://w3id.org/normgraph/", "id/", "norm/", "ontology#", "http://purl.org/",
+               "spar/cito/", "dc/terms/", "http://example.org/", "a", "Z", "_", "-", "7", ".",
+               "/", "#", "%20", "x-y"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_IRI_PIECES), min_size=1, max_size=6).map("".join))
+def test_an_iri_is_written_with_the_longest_prefix_it_can_take(text: str) -> None:
+    import re
+
+    from rdflib import URIRef
+
+    from normgraph.graph.dump import _prefixes, render_term
+    from normgraph.graph.vocab import IRIError
+
+    try:
+        shown = render_term(URIRef(text))
+    except IRIError:
+        return
+    local = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+    fits = [(len(ns), name, text[len(ns):]) for name, ns in _prefixes()
+            if text.startswith(ns) and local.fullmatch(text[len(ns):])]
+    longest = max(fits, default=None)  # no two namespaces of the table are as long
+    assert shown == (f"{longest[1]}:{longest[2]}" if longest else f"<{text}>")

@@ -29,18 +29,50 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
 
-def _prefixes() -> list[tuple[str, str]]:
+class Prefixes(tuple[tuple[str, str], ...]):
+    """The (name, namespace) pairs a dump writes IRIs with, longest namespace first (so that
+    the most specific prefix wins), and what finds an IRI's prefix at once.
+
+    A prefixed name's local part is made of the characters of :data:`_NAME_CHARS`. When no
+    namespace ends with one of them (each ends with ``/`` or ``#``), the only namespace an
+    IRI can be written with is what is left once that run of characters is cut from its end:
+    one lookup in ``names`` instead of a test of every namespace in turn."""
+
+    names: dict[str, str] | None
+
+    def __new__(cls, pairs: Iterable[tuple[str, str]]) -> Prefixes:
+        self = super().__new__(cls, sorted(pairs, key=lambda kv: (-len(kv[1]), kv[0])))
+        self.names = {ns: name for name, ns in reversed(self)} \
+            if all(ns and ns[-1] not in _NAME_CHARS for _, ns in self) else None
+        return self
+
+
+#: what a local part of a prefixed name is written with here (a subset of what Turtle allows)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_NAME_TEXT = "".join(sorted(_NAME_CHARS))
+_NO_PREFIXES = Prefixes(())
+
+
+def _prefixes() -> Prefixes:
     pairs = {name: str(ns) for name, ns in PREFIXES.items()}
     pairs.update(data_prefixes())
-    # longest namespace first, so the most specific prefix wins
-    return sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return Prefixes(pairs.items())
 
 
-def _iri(term: URIRef | str, prefixes: list[tuple[str, str]]) -> str:
+def _iri(term: URIRef | str, prefixes: Prefixes) -> str:
     """An IRI as Turtle writes it, checked first: an IRI that RFC 3987 does not allow raises
     :class:`~normgraph.graph.vocab.IRIError`, so no dump holds one (parsers would refuse it,
     and an escape such as ``\\u0020`` only hides the fault from the writer)."""
     value = check_iri(str(term))
+    names = prefixes.names
+    if names is not None:
+        ns = value.rstrip(_NAME_TEXT)
+        name = names.get(ns)
+        if name is not None:
+            local = value[len(ns) :]
+            if _LOCAL.match(local):
+                return f"{name}:{local}"
+        return "<" + value + ">"
     for name, ns in prefixes:
         if value.startswith(ns):
             local = value[len(ns) :]
@@ -61,7 +93,7 @@ _XSD_STRING = str(XSD.string)
 _XSD_INTEGER = str(XSD.integer)
 
 
-def _term(term: Any, prefixes: list[tuple[str, str]], short: bool = True) -> str:
+def _term(term: Any, prefixes: Prefixes, short: bool = True) -> str:
     if isinstance(term, URIRef):
         return _iri(term, prefixes)
     if isinstance(term, Literal):
@@ -104,7 +136,7 @@ def _sort_key(term: Any) -> tuple[int, str]:
 _TYPE_KEY = "\x01a"
 
 
-def _renderer(prefixes: list[tuple[str, str]]) -> Any:
+def _renderer(prefixes: Prefixes) -> Any:
     """A term's Turtle text (rdf:type as :data:`_TYPE_KEY`), memoised by object identity: the
     caller keeps every term alive while it renders, and a graph build shares one object per
     term (see vocab.minting), so the memo is exact and avoids rdflib's Python-level hashing
@@ -219,7 +251,7 @@ def entry_pairs(body: str) -> list[tuple[str, str]]:
     return list(zip(parts[0::2], parts[1::2], strict=True))
 
 
-def _grouped(subject: str, bodies: list[str], prefixes: list[tuple[str, str]]
+def _grouped(subject: str, bodies: list[str], prefixes: Prefixes
              ) -> tuple[str, list[tuple[str, str]], str]:
     pairs = entry_pairs(bodies[0]) if len(bodies) == 1 else \
         sorted({pair for body in bodies for pair in entry_pairs(body)})
@@ -276,7 +308,7 @@ def to_turtle(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
 
 def ntriples_term(term: Any) -> str:
     """One term as N-Triples writes it (full IRIs, every typed literal with its datatype)."""
-    return _term(term, [], short=False)
+    return _term(term, _NO_PREFIXES, short=False)
 
 
 def to_ntriples(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]]) -> str:
