@@ -211,35 +211,72 @@ PREFIXES = """
 def test_pieces_checked_as_loaded_match_the_queries_piece_by_piece(tmp_path: Path) -> None:
     # the shipped dump in the small pieces of whole subject blocks a build streams, with
     # a node in violation of a count, a datatype, a pattern and a class: the findings of the
-    # pieces checked as they load are those of the queries on the same store
+    # pieces checked as they load are those of the queries on the same store, whether the
+    # checker apart reads the Turtle or the entries the dump's writer gives with it
     import pyoxigraph as ox
 
-    from normgraph.graph.dump import prefix_lines
+    from normgraph.graph.dump import prefix_lines, turtle_pieces
 
-    bad = ("\n<https://w3id.org/normgraph/instrument/bad> a <https://w3id.org/normgraph/"
+    bad = ("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+           "<https://w3id.org/normgraph/instrument/bad> a <https://w3id.org/normgraph/"
            "ontology#Instrument> ; <http://data.europa.eu/eli/ontology#id_local> \"x y\" , "
            "\"A/RES/1/1\" ; <https://w3id.org/normgraph/ontology#session> \"ten\"^^"
-           "<http://www.w3.org/2001/XMLSchema#integer> ; <http://data.europa.eu/eli/ontology"
-           "#has_part> <https://w3id.org/normgraph/instrument/nowhere> .\n")
-    pieces = _pieces(ROOT / "data" / "normgraph.ttl") + [bad]
+           "xsd:integer ; <http://data.europa.eu/eli/ontology#date_document> \"2020\\t1\"^^"
+           "xsd:date ; <http://purl.org/dc/terms/title> \"A \\\"title\\\"\\n\"@en ; "
+           "<http://data.europa.eu/eli/ontology#has_part> "
+           "<https://w3id.org/normgraph/instrument/nowhere> .\n")
+    graph = Graph().parse(ROOT / "data" / "normgraph.ttl", format="turtle")
+    graph.parse(data=bad, format="turtle")
+    pieces = list(turtle_pieces(graph, chunk_bytes=20_000))
     found = {}
-    for checked in ("queried", "in-thread", "apart"):
+    for checked in ("queried", "in-thread", "apart", "apart, entries"):
         loader = TurtleLoader(
             prefix_lines(), store=ox.Store(str(tmp_path / f"db-{checked}")),
             hierarchy=load_ontology() if checked == "in-thread" else None,
             apart=checked_apart(load_shapes(), load_ontology(), prefix_lines())
-            if checked == "apart" else None)
-        for piece in pieces:
-            loader.feed(piece)
+            if checked.startswith("apart") else None)
+        for piece, entries in pieces:
+            loader.feed(piece, entries if checked == "apart, entries" else None)
         try:
             found[checked] = _set(loader.finish())
         finally:
             loader.close()
-    assert found["in-thread"] == found["queried"] == found["apart"]
-    assert {(f[1], f[2]) for f in found["apart"]} >= {
+    assert found["in-thread"] == found["queried"] == found["apart"] == found["apart, entries"]
+    assert {(f[1], f[2]) for f in found["apart, entries"]} >= {
         ("https://w3id.org/normgraph/instrument/bad", "eli:id_local"),
         ("https://w3id.org/normgraph/instrument/bad", "ng:session"),
+        ("https://w3id.org/normgraph/instrument/bad", "eli:date_document"),
         ("https://w3id.org/normgraph/instrument/bad", "eli:has_part")}
+
+
+def test_rendered_text_is_read_back_as_the_term_it_renders() -> None:
+    # what a checker reading entries makes of each term the dump's writer renders
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from normgraph.check.local import RenderedTerms
+    from normgraph.graph.dump import _prefixes, ntriples_term, render_term
+
+    terms = [URIRef("https://w3id.org/normgraph/id/A/RES/75/240"),
+             URIRef("https://w3id.org/normgraph/norm/13a"),
+             URIRef("http://example.org/not-prefixed#x"),
+             URIRef("https://w3id.org/normgraph/id/7"),
+             Literal("plain"), Literal("Title", lang="en"), Literal("fr", lang="fr-CA"),
+             Literal("12", datatype=XSD.integer), Literal("-3", datatype=XSD.integer),
+             Literal("012", datatype=XSD.integer), Literal("1.5", datatype=XSD.decimal),
+             Literal("2020-12-31", datatype=XSD.date),
+             Literal("a\\u0041 \"q\" \n\r\t end \U0001F600"),
+             Literal("ends with a backslash \\"),
+             Literal("x", datatype=URIRef("http://example.org/dt"))]
+    reader = RenderedTerms(dict(_prefixes()))
+    for term in terms:
+        expected = next(iter(ox.parse(f"<http://s> <http://p> {ntriples_term(term)} .",
+                                      format=ox.RdfFormat.N_TRIPLES))).object
+        assert reader.term(render_term(term)) == expected, term
+    assert reader.iri("\x01a") == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    assert reader.iri(render_term(URIRef("http://purl.org/dc/terms/title"))) == \
+        "http://purl.org/dc/terms/title"
 
 
 def test_a_class_met_after_the_pieces_it_would_change_is_an_error() -> None:

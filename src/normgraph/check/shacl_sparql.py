@@ -622,9 +622,11 @@ class TurtleLoader:
             except BaseException as exc:  # reported by finish() or end()
                 self._error = exc
 
-    def feed(self, chunk: str) -> None:
+    def feed(self, chunk: str, entries: str | None = None) -> None:
+        """Load a piece (whole subject blocks of Turtle, without the ``@prefix`` lines); a
+        checker apart reads the same subjects' ``entries`` instead, when given."""
         if self._apart is not None:
-            self._apart.send(chunk)
+            self._apart.send(chunk, entries)
         self._queue.put(chunk)
 
     def _stop(self) -> None:
@@ -645,8 +647,8 @@ class TurtleLoader:
             self._tmp.cleanup()
             self._tmp = None
 
-    def _loaded(self) -> None:
-        """Wait until every piece is loaded; raise what the loading met."""
+    def loaded(self) -> None:
+        """Wait until every piece is loaded (idempotent); raise what the loading met."""
         self._stop()
         if self._error is not None:
             raise self._error
@@ -654,7 +656,7 @@ class TurtleLoader:
     def end(self) -> None:
         """Wait until every piece is loaded (raise what the loading met); a caller's store is
         left holding exactly the triples fed."""
-        self._loaded()
+        self.loaded()
         self._tidy()
 
     def finish(self, shapes: Graph | None = None) -> Report:
@@ -666,7 +668,7 @@ class TurtleLoader:
         if checks is not None and shapes is not None and shapes is not self._shapes:
             raise ValueError("a TurtleLoader that checks pieces as they load validates "
                              "against the shapes it was made with")
-        self._loaded()
+        self.loaded()
         try:
             # an on-disk store is validated in bounded memory
             return _run(self.store, shapes if checks is None else self._shapes,

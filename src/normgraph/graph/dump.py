@@ -19,10 +19,10 @@ from rdflib.namespace import RDF, XSD
 
 from .vocab import PREFIXES, check_iri, data_prefixes
 
-__all__ = ["to_turtle", "turtle_chunks", "prefix_lines", "AtomicFile", "to_ntriples",
-           "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
-           "subject_entries", "entry_pairs", "turtle_blocks", "subject_block", "render_term",
-           "rendered_iri", "rendered_value"]
+__all__ = ["to_turtle", "turtle_chunks", "turtle_pieces", "prefix_lines", "AtomicFile",
+           "to_ntriples", "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
+           "subject_entries", "entry_pairs", "entry_line", "turtle_blocks", "subject_block",
+           "render_term", "rendered_iri", "rendered_value", "lexical_form", "TYPE_KEY"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -132,8 +132,8 @@ def _sort_key(term: Any) -> tuple[int, str]:
 
 
 #: how the Turtle writer keys rdf:type among the predicates: sorts before any rendered IRI,
-#: written as ``a``
-_TYPE_KEY = "\x01a"
+#: written as ``a`` (and so it stands in an entry)
+_TYPE_KEY = TYPE_KEY = "\x01a"
 
 
 def _renderer(prefixes: Prefixes) -> Any:
@@ -178,6 +178,13 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
 
     Subjects are ordered by IRI; within a subject, predicates (``a`` first) and objects by
     their rendered text. The order does not depend on how the triples were collected."""
+    return (turtle for turtle, _ in turtle_pieces(source, chunk_bytes))
+
+
+def turtle_pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
+                  chunk_bytes: int = 4 << 20) -> Iterator[tuple[str, str]]:
+    """:func:`turtle_chunks`, each piece with its subjects' entries (one line a subject, see
+    :func:`subject_entries`): what a checker reads without parsing Turtle."""
     prefixes = _prefixes()
     triples = _triples(source)
     render = _renderer(prefixes)
@@ -191,17 +198,19 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
             held = by_subject[triple[0]] = []
         held.append(triple)
     out: list[str] = []
+    lines: list[str] = []
     size = 0
     for s in sorted(by_subject, key=str):
-        block = _block(render(s), sorted([(render(p), render(o)) for _, p, o in
-                                          by_subject.pop(s)]))
+        pairs = sorted([(render(p), render(o)) for _, p, o in by_subject.pop(s)])
+        block = _block(render(s), pairs)
         out.append(block)
+        lines.append(entry_line(str(s), pairs))
         size += len(block)
         if size >= chunk_bytes:
-            yield "\n".join(out) + "\n"
-            out, size = [], 0
+            yield "\n".join(out) + "\n", "\n".join(lines)
+            out, lines, size = [], [], 0
     if out:
-        yield "\n".join(out)
+        yield "\n".join(out), "\n".join(lines)
 
 
 # -- the dump as sorted lines (a build too large to hold as Python terms) -----------------------
@@ -221,27 +230,33 @@ def subject_entries(triples: Iterable[tuple[Any, Any, Any]]) -> list[str]:
         if held is None:
             held = by_subject[id(s)] = (s, set())
         held[1].add((render(p), render(o)))
-    return [f"{s}\t" + "\t".join([f"{p}\t{o}" for p, o in sorted(pairs)])
-            for s, pairs in by_subject.values()]
+    return [entry_line(str(s), sorted(pairs)) for s, pairs in by_subject.values()]
+
+
+def entry_line(subject: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """The entry of ``subject`` (an IRI) with these rendered (predicate, object) pairs."""
+    return f"{subject}\t" + "\t".join([f"{p}\t{o}" for p, o in pairs])
 
 
 def turtle_blocks(entries: Iterable[str]
-                  ) -> Iterator[tuple[str, list[tuple[str, str]], str]]:
+                  ) -> Iterator[tuple[str, list[tuple[str, str]], str, str]]:
     """Sorted entries without duplicates, grouped by subject: (subject IRI, its (predicate,
-    object) pairs as rendered, sorted and each once, its Turtle block), in the dump's order."""
+    object) pairs as rendered, sorted and each once, its Turtle block, its one entry), in the
+    dump's order."""
     prefixes = _prefixes()
     subject = ""
     bodies: list[str] = []
+    first = ""
     for entry in entries:
         cut = entry.index("\t")
         s = entry[:cut]
         if s != subject:
             if bodies:
-                yield _grouped(subject, bodies, prefixes)
-            subject, bodies = s, []
+                yield _grouped(subject, bodies, first, prefixes)
+            subject, bodies, first = s, [], entry
         bodies.append(entry[cut + 1 :])
     if bodies:
-        yield _grouped(subject, bodies, prefixes)
+        yield _grouped(subject, bodies, first, prefixes)
 
 
 def entry_pairs(body: str) -> list[tuple[str, str]]:
@@ -251,11 +266,14 @@ def entry_pairs(body: str) -> list[tuple[str, str]]:
     return list(zip(parts[0::2], parts[1::2], strict=True))
 
 
-def _grouped(subject: str, bodies: list[str], prefixes: Prefixes
-             ) -> tuple[str, list[tuple[str, str]], str]:
-    pairs = entry_pairs(bodies[0]) if len(bodies) == 1 else \
-        sorted({pair for body in bodies for pair in entry_pairs(body)})
-    return subject, pairs, _block(_iri(subject, prefixes), pairs)
+def _grouped(subject: str, bodies: list[str], first: str, prefixes: Prefixes
+             ) -> tuple[str, list[tuple[str, str]], str, str]:
+    if len(bodies) == 1:
+        pairs, entry = entry_pairs(bodies[0]), first
+    else:
+        pairs = sorted({pair for body in bodies for pair in entry_pairs(body)})
+        entry = entry_line(subject, pairs)
+    return subject, pairs, _block(_iri(subject, prefixes), pairs), entry
 
 
 def subject_block(subject: str, pairs: list[tuple[str, str]]) -> str:
@@ -279,15 +297,21 @@ def rendered_iri(text: str) -> str:
 
 
 _UNESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def lexical_form(body: str) -> str:
+    """The lexical form of a literal the writer rendered as ``"body"`` (its escapes undone)."""
+    if "\\" not in body:
+        return body
+    return _UNESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body)
 
 
 def rendered_value(text: str) -> str:
     """``str()`` of the term an object's rendered text stands for: a literal's lexical form,
     an IRI's text."""
     if text.startswith('"'):
-        body = text[1 : text.rindex('"')]
-        return _UNESCAPE.sub(lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1),
-                                                                             m.group(1)), body)
+        return lexical_form(text[1 : text.rindex('"')])
     if text[:1].isdigit() or text[:1] in "+-":
         return text  # an integer written short
     return rendered_iri(text)

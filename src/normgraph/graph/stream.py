@@ -18,6 +18,7 @@ from typing import IO
 
 from .describe import counted, description, example_iris, subjects
 from .dump import (
+    entry_line,
     entry_pairs,
     render_term,
     rendered_iri,
@@ -43,12 +44,13 @@ class StreamedDump:
 
 
 def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
-                  feed: Callable[[str], None], scratch: Path | None = None,
+                  feed: Callable[[str, str], None], scratch: Path | None = None,
                   chunk_chars: int = 4 << 20) -> StreamedDump:
     """Write the dump's body (what follows the ``@prefix`` lines) from the graph's entries,
     sorted and each once (see :func:`normgraph.graph.dump.subject_entries`), with the graph's
     description: to ``write`` when given, and to ``feed`` in pieces of about ``chunk_chars``
-    characters that each hold whole subject blocks (for loaders that run meanwhile).
+    characters that each hold whole subject blocks (for loaders that run meanwhile), each
+    with its subjects' entries (one line a subject, for a checker that reads no Turtle).
 
     Blocks that sort after the first of the description's subjects are held in a scratch
     file (in ``scratch``) until the description is known."""
@@ -60,13 +62,14 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
     examples = {str(i) for i in example_iris()}
     present: set[str] = set()
     piece: list[str] = []
+    lines: list[str] = []
     size = 0
     # text before the first description subject goes straight to ``write``; after it, to a
     # scratch file, with where each later description block goes
     marks: list[int] = []  # offsets in the scratch file where description blocks 1.. go
     predicates = stats.predicates
     with tempfile.TemporaryFile("w+b", dir=scratch) as spill:
-        for subject, pairs, block in turtle_blocks(entries):
+        for subject, pairs, block, entry in turtle_blocks(entries):
             stats.subjects += 1
             stats.graph_triples += len(pairs)
             for p, o in pairs:
@@ -89,12 +92,13 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
                         marks.append(spill.tell())
                     spill.write(("\n" + block).encode("utf-8"))
             piece.append(block)
+            lines.append(entry)
             size += len(block)
             if size >= chunk_chars:
-                feed("\n".join(piece) + "\n")
-                piece, size = [], 0
+                feed("\n".join(piece) + "\n", "\n".join(lines))
+                piece, lines, size = [], [], 0
         if piece:
-            feed("\n".join(piece) + "\n")
+            feed("\n".join(piece) + "\n", "\n".join(lines))
 
         # the description, and its subjects' blocks in their places
         made = description(stats.subjects, {rendered_iri(p) for p in predicates}, last,
@@ -104,9 +108,11 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
         stats.triples = stats.graph_triples + new + 1
         for subject, own in _pairs_by_subject([counted(stats.triples - 1)]).items():
             mine[subject] |= own
-        blocks = {subject: subject_block(subject, sorted(own | held.get(subject, set())))
-                  for subject, own in mine.items()}
-        feed("\n".join(blocks.values()) + "\n")
+        every = {subject: sorted(own | held.get(subject, set()))
+                 for subject, own in mine.items()}
+        blocks = {subject: subject_block(subject, pairs) for subject, pairs in every.items()}
+        feed("\n".join(blocks.values()) + "\n",
+             "\n".join(entry_line(subject, pairs) for subject, pairs in every.items()))
         if write is not None:
             write(("\n" + blocks[keys[0]]).encode("utf-8"))
             spill.flush()

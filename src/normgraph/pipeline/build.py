@@ -32,7 +32,7 @@ from ..graph.dump import (
     subject_entries,
     sweep_dead,
     to_turtle,
-    turtle_chunks,
+    turtle_pieces,
     write_atomic,
 )
 from ..graph.reference import load_reference
@@ -126,8 +126,9 @@ def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None
 
 
 #: what writes the dump's body (after the ``@prefix`` lines): to ``write`` when given, and to
-#: ``feed`` in pieces of whole subject blocks; returns the number of triples written
-Body = Callable[[Callable[[bytes], None] | None, Callable[[str], None]], int]
+#: ``feed`` in pieces of whole subject blocks, each with its subjects' entries; returns the
+#: number of triples written
+Body = Callable[[Callable[[bytes], None] | None, Callable[[str, str], None]], int]
 
 
 def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
@@ -196,12 +197,12 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
             result.triples = triples = built.triples
             result.triple_count = len(triples)
 
-            def body(write: Callable[[bytes], None] | None, feed: Callable[[str], None]
-                     ) -> int:
+            def body(write: Callable[[bytes], None] | None,
+                     feed: Callable[[str, str], None]) -> int:
                 if write:
                     write(b"\n")
-                for chunk in turtle_chunks(triples):
-                    feed(chunk)
+                for chunk, entries in turtle_pieces(triples):
+                    feed(chunk, entries)
                     if write:
                         write(chunk.encode("utf-8"))
                 return len(triples)
@@ -279,7 +280,7 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
     # an upper bound until the dump is written (duplicates included)
     result.triple_count = pairs + sum(entry.count("\t") for entry in own) // 2
 
-    def body(write: Callable[[bytes], None] | None, feed: Callable[[str], None]) -> int:
+    def body(write: Callable[[bytes], None] | None, feed: Callable[[str, str], None]) -> int:
         stats = write_entries(runs.merged(), write, feed, scratch)
         runs.close()
         result.triple_count = stats.triples
@@ -322,8 +323,8 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     filler = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 
-    def feed(chunk: str) -> None:
-        loader.feed(chunk)
+    def feed(chunk: str, entries: str) -> None:
+        loader.feed(chunk, entries)
         if filler:
             filler.feed(chunk)
 
