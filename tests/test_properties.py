@@ -96,6 +96,39 @@ def test_footnote_calls_found_at_digits_as_anywhere(text: str) -> None:
     assert [(m.span(), m.groupdict()) for m in _markers(text)] == plain
 
 
+_SYMBOL_PIECES = ["A", "RES", "DEC", "HRC", "S", "E", "CN.15", "AC.292", "CONF", "PRST", "L.",
+                  "PV.", "Add.", "1", "79", "2017", "(XV)", " ", ".", "-", "(", ")", "*", "\\",
+                  "resolution", "\n"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_SYMBOL_PIECES), max_size=12).map("".join))
+def test_no_full_symbol_without_a_slash(text: str) -> None:
+    # scan_all tries the full forms only on a text with a slash
+    from normgraph.read.symbols import SYMBOL_PATTERN
+
+    assert SYMBOL_PATTERN.search(text) is None
+
+
+_REPORT_PIECES = ["its", "the", "final", "progress", "report", "Report", "REPORT", "reports",
+                  "adopted", "by", "Open-ended", "Working", "Group", "on", "12 March 2021",
+                  "(See", "A/75/816)", "as", "contained", "in", "document", "A/80/257",
+                  "considered", ",", "."]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_REPORT_PIECES), max_size=16).map(" ".join))
+def test_report_statements_found_only_where_the_word_is(text: str) -> None:
+    from normgraph.extract.statements import _STATEMENTS, report_facts
+    from normgraph.model import Paragraph
+
+    facts = report_facts([Paragraph("1", "operative", text, (0, len(text)), 1)])
+    if not any(pattern.search(text) for _, pattern in _STATEMENTS):
+        assert facts == []
+    else:
+        assert facts
+
+
 _OCR_PIECES = ["a", "z", "Q", ".", ",", "!", "%", "¢", "?", "’", " ", "\n", "1"]
 
 

@@ -50,6 +50,8 @@ _STATEMENTS = [
         rf"\bon\s+{_DATE},\s+the\s+{_BODY}\s+(?:had\s+)?considered\s+its\s+{_WHAT}", re.I)),
 ]
 _ON_DATE = re.compile(r"\bon\s+(\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
+# what every statement names (``_WHAT``): a paragraph without the word is not read further
+_REPORT = re.compile(r"report", re.I)
 
 
 def _iso(text: str | None) -> str | None:
@@ -61,7 +63,7 @@ def report_facts(paragraphs: list[Paragraph]) -> list[dict[str, str]]:
     """Every statement of the forms above, one fact each, with its paragraph."""
     facts: list[dict[str, str]] = []
     for p in paragraphs:
-        if p.kind == "title":
+        if p.kind == "title" or not _REPORT.search(p.text):
             continue
         seen: set[tuple[str, str]] = set()
         for event, pattern in _STATEMENTS:

@@ -415,7 +415,9 @@ def scan_all(text: str) -> tuple[list[SymbolMention], list[Unresolved]]:
     """
     found: list[tuple[int, int, Symbol, str]] = []
     m: re.Match[str] | None  # a match of each loop below; the last loop may find none
-    for m in SYMBOL_PATTERN.finditer(text):
+    # every full form holds a slash: most paragraphs have none, and the pattern's many
+    # alternatives are then not tried at every character
+    for m in SYMBOL_PATTERN.finditer(text) if "/" in text else ():
         try:
             sym = parse(re.sub(r"\s+", " ", m.group(0)))
         except SymbolError:
