@@ -44,7 +44,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"(])")
 
 def _normalise(text: str) -> str:
     """Lower case, line-break hyphens joined, curly apostrophes straightened."""
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    if "\n" in text:  # (a paragraph's text is joined on one line already)
+        text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
     return text.replace("\u2019", "'").lower()
 
 
