@@ -178,13 +178,18 @@ def turtle_chunks(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
 
     Subjects are ordered by IRI; within a subject, predicates (``a`` first) and objects by
     their rendered text. The order does not depend on how the triples were collected."""
-    return (turtle for turtle, _ in turtle_pieces(source, chunk_bytes))
+    return (turtle for turtle, _ in _pieces(source, chunk_bytes, False))
 
 
 def turtle_pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
                   chunk_bytes: int = 4 << 20) -> Iterator[tuple[str, str]]:
     """:func:`turtle_chunks`, each piece with its subjects' entries (one line a subject, see
     :func:`subject_entries`): what a checker reads without parsing Turtle."""
+    return _pieces(source, chunk_bytes, True)
+
+
+def _pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]], chunk_bytes: int,
+            entries: bool) -> Iterator[tuple[str, str]]:
     prefixes = _prefixes()
     triples = _triples(source)
     render = _renderer(prefixes)
@@ -204,7 +209,8 @@ def turtle_pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]],
         pairs = sorted([(render(p), render(o)) for _, p, o in by_subject.pop(s)])
         block = _block(render(s), pairs)
         out.append(block)
-        lines.append(entry_line(str(s), pairs))
+        if entries:
+            lines.append(entry_line(str(s), pairs))
         size += len(block)
         if size >= chunk_bytes:
             yield "\n".join(out) + "\n", "\n".join(lines)
