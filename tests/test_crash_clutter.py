@@ -142,6 +142,27 @@ def test_a_dead_writer_is_swept_but_a_locked_file_is_not(tmp_path: Path) -> None
     assert not unnamed.exists()
 
 
+def test_a_writer_that_ended_unreaped_is_swept(tmp_path: Path) -> None:
+    # a writer killed in a container without an init stays a zombie: its pid exists, but it
+    # has ended, and what it left is swept
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{child.pid}/stat").exists() and time.monotonic() < deadline:
+            stat = Path(f"/proc/{child.pid}/stat").read_bytes()
+            if stat[stat.rfind(b")") + 2:][:1] == b"Z":
+                break
+            time.sleep(0.02)
+        else:
+            pytest.skip("no /proc here: a zombie cannot be told from a live process")
+        os.kill(child.pid, 0)  # it still exists, not reaped
+        stale = tmp_path / f".out.ttl.{child.pid}.abc123.tmp"
+        stale.write_text("half a dump")
+        assert sweep_dead(tmp_path, ".out.ttl.*.tmp") == [stale]
+    finally:
+        child.wait()
+
+
 def test_a_killed_site_build_leaves_nothing_after_the_next(tmp_path: Path) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()

@@ -1,4 +1,5 @@
-"""Where the shipped files live: ontology/, queries/, data/reference/.
+"""Where the shipped files live: ontology/, queries/, data/reference/; and what the package's
+own processes need of each other: a child's environment, whether one still runs.
 
 In a source checkout (or an editable install) they are read from the repository; in an
 installed wheel from ``normgraph/_resources`` (force-included by pyproject.toml).
@@ -29,6 +30,24 @@ def child_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(
         [str(_PACKAGE.parent)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     return env
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists and has not ended (a zombie, which a container
+    without an init may never reap, has)."""
+    import os
+
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return True  # no /proc here: existing is all that can be known
+    return stat[stat.rfind(b")") + 2:][:1] != b"Z"
 
 
 def resource_dir(name: str) -> Path:

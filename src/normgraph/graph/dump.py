@@ -17,6 +17,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ..resources import alive
 from .vocab import PREFIXES, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "turtle_pieces", "prefix_lines", "AtomicFile",
@@ -488,16 +489,6 @@ def _held(path: Path, locked: set[tuple[int, int, int]] | None) -> bool:
     return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_dead(folder: Path, pattern: str, min_age: float = 0.0) -> list[Path]:
     """Remove the files and folders matching ``pattern`` in ``folder`` that a dead run left:
     none whose name carries the pid of a running process (``.name.<pid>.xxxx.tmp``), none a
@@ -514,7 +505,7 @@ def sweep_dead(folder: Path, pattern: str, min_age: float = 0.0) -> list[Path]:
     first = True
     for entry in sorted(folder.glob(pattern)):
         pid = _PID_IN_NAME.search(entry.name)
-        if pid and _alive(int(pid.group(1))):
+        if pid and alive(int(pid.group(1))):
             continue
         try:
             if min_age and time.time() - entry.lstat().st_mtime < min_age:

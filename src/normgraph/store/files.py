@@ -1,5 +1,5 @@
 """Small files of a local store's folder, shared by the store and its keeper: JSON records
-written whole, the fingerprint of a dump, whether a process that wrote one still runs.
+written whole, the fingerprint of a dump.
 Standard library only, so that every command may import it at no cost."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["alive", "fingerprint_of", "read_json", "write_json"]
+__all__ = ["fingerprint_of", "read_json", "write_json"]
 
 
 def fingerprint_of(dump: Path) -> dict[str, Any]:
@@ -34,19 +34,3 @@ def write_json(path: Path, data: Any) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     os.replace(name, path)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this id exists and has not ended (a zombie, which a container
-    without an init may never reap, has)."""
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_bytes()
-    except OSError:
-        return True  # no /proc here: existing is all that can be known
-    return stat[stat.rfind(b")") + 2:][:1] != b"Z"

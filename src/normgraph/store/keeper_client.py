@@ -20,7 +20,8 @@ The protocol, one question per connection: a JSON line (``{"op": "query", "query
 "fingerprint": ...}`` or ``{"op": "status"}``), answered by a JSON line, then for a query the
 answer's bytes: SPARQL TSV results (``"results"``: every term written as in N-Triples, so
 nothing is lost) or N-Triples (``"triples"``), as many as the line's ``size`` says. The keeper
-imports this module; this one imports only the standard library and pyoxigraph.
+imports this module; this one imports only the standard library, pyoxigraph and the
+package's root modules.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import alive, fingerprint_of, read_json, write_json
+from ..resources import alive
+from .files import fingerprint_of, read_json, write_json
 
 if TYPE_CHECKING:
     import socket

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import cache_dir
+from ..resources import alive
 from .catalogue import get_query
-from .files import alive, fingerprint_of, read_json, write_json
+from .files import fingerprint_of, read_json, write_json
 from .terms import IRI, Result, StoreError, Term, bind_values
 
 if TYPE_CHECKING:
