@@ -210,7 +210,6 @@ def prebind(select: str, variable: str, term: str) -> str:
     return "".join(pieces)
 
 
-
 #: the words a constraint's group may hold, outside its filters, for :func:`on_focus` to join it
 _TRIPLE_WORDS = frozenset({"A", "TRUE", "FALSE", "FILTER"})
 #: the words none of its filters may hold: whatever scopes or rebinds a variable, or reads
