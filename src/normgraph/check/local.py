@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..graph.dump import TYPE_KEY, lexical_form
+from ..graph.dump import lexical_form, rendered_iri
 from .validate import Finding
 
 __all__ = ["Checks", "LocalChecker", "NodeRules", "RenderedTerms", "Rule"]
@@ -55,13 +55,7 @@ class RenderedTerms:
     def iri(self, text: str) -> str:
         found = self._iris.get(text)
         if found is None:
-            if text == TYPE_KEY:
-                found = RDF_TYPE
-            elif text.startswith("<"):
-                found = text[1:-1]
-            else:
-                name, _, local = text.partition(":")
-                found = self._namespaces[name] + local
+            found = rendered_iri(text, self._namespaces)
             if len(self._iris) >= CACHE_LIMIT:
                 self._iris.clear()
             self._iris[text] = found

@@ -10,7 +10,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from .vocab import PREFIXES, check_iri, data_prefixes
 __all__ = ["to_turtle", "turtle_chunks", "turtle_pieces", "prefix_lines", "AtomicFile",
            "to_ntriples", "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
            "subject_entries", "entry_pairs", "entry_line", "turtle_blocks", "subject_block",
-           "render_term", "rendered_iri", "rendered_value", "lexical_form", "TYPE_KEY"]
+           "render_term", "rendered_iri", "rendered_value", "lexical_form"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -134,7 +134,7 @@ def _sort_key(term: Any) -> tuple[int, str]:
 
 #: how the Turtle writer keys rdf:type among the predicates: sorts before any rendered IRI,
 #: written as ``a`` (and so it stands in an entry)
-_TYPE_KEY = TYPE_KEY = "\x01a"
+_TYPE_KEY = "\x01a"
 
 
 def _renderer(prefixes: Prefixes) -> Any:
@@ -293,14 +293,15 @@ def render_term(term: Any) -> str:
     return _term(term, _prefixes())
 
 
-def rendered_iri(text: str) -> str:
-    """The IRI a predicate's (or an IRI object's) rendered text stands for."""
+def rendered_iri(text: str, namespaces: Mapping[str, str] | None = None) -> str:
+    """The IRI a predicate's (or an IRI object's) rendered text stands for; a prefixed name
+    is read with ``namespaces`` (prefix: namespace), by default the writer's own."""
     if text == _TYPE_KEY:
         return str(RDF.type)
     if text.startswith("<"):
         return text[1:-1]
     name, _, local = text.partition(":")
-    return dict(_prefixes())[name] + local
+    return (namespaces if namespaces is not None else dict(_prefixes()))[name] + local
 
 
 _UNESCAPE = re.compile(r"\\(.)")
