@@ -215,3 +215,50 @@ def test_sorted_runs_merge_in_code_point_order(tmp_path: Path) -> None:
     with SortedRuns(tmp_path) as empty:
         assert list(empty.merged()) == []
 
+
+
+def test_a_worker_that_starts_its_terms_again_writes_the_same_dump(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a worker keeps its terms (and their rendered text) from one document to the next, and
+    # starts an empty table whenever it holds KEPT_TERMS: here many times in one build
+    paths = _generated(tmp_path / "corpus", 30)
+    monkeypatch.setattr(sources, "KEPT_TERMS", 300)
+    _same(*_both(paths, tmp_path))
+
+
+def test_kept_terms_are_shared_by_value_and_type_and_bounded() -> None:
+    from normgraph.graph.vocab import Kept, literal, mint, minting
+
+    kept = Kept(limit=5)
+    with minting(kept):
+        one, iri = literal(1), mint("https://example.org/a")
+        # equal in Python, not in RDF: each its own literal
+        assert [str(t) for t in (literal(True), literal(1.0))] == ["true", "1.0"]
+        assert literal(1.0).datatype != one.datatype
+    with minting(kept):  # a later document gets the same objects
+        assert literal(1) is one and mint("https://example.org/a") is iri
+        literal(2)
+    assert len(kept) == 5
+    with minting(kept):  # full: the table starts again
+        assert literal(1) is not one and literal(1) == one
+    assert len(kept) == 1 and not kept.texts
+
+
+def test_kept_rendered_text_follows_the_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the text of a kept term holds the prefixes it was written with: another base's
+    # prefixes write it anew
+    from rdflib import RDFS
+
+    from normgraph.graph.dump import subject_entries
+    from normgraph.graph.vocab import Kept, minting, norm_iri
+
+    kept = Kept()
+    monkeypatch.setenv("NORMGRAPH_BASE", "https://a.example/")
+    with minting(kept):
+        triple = (norm_iri("n1"), RDFS.seeAlso, norm_iri("n2"))
+        first = subject_entries([triple], kept)
+    monkeypatch.setenv("NORMGRAPH_BASE", "https://b.example/")
+    with minting(kept):
+        second = subject_entries([triple], kept)
+    assert first == ["https://a.example/norm/n1\trdfs:seeAlso\tnorm:n2"]
+    assert second == ["https://a.example/norm/n1\trdfs:seeAlso\t<https://a.example/norm/n2>"]

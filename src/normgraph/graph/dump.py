@@ -18,7 +18,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..resources import alive
-from .vocab import PREFIXES, check_iri, data_prefixes
+from .vocab import PREFIXES, Kept, check_iri, data_prefixes
 
 __all__ = ["to_turtle", "turtle_chunks", "turtle_pieces", "prefix_lines", "AtomicFile",
            "to_ntriples", "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
@@ -137,20 +137,22 @@ def _sort_key(term: Any) -> tuple[int, str]:
 _TYPE_KEY = "\x01a"
 
 
-def _renderer(prefixes: Prefixes) -> Any:
-    """A term's Turtle text (rdf:type as :data:`_TYPE_KEY`), memoised by object identity: the
-    caller keeps every term alive while it renders, and a graph build shares one object per
-    term (see vocab.minting), so the memo is exact and avoids rdflib's Python-level hashing
-    and comparison of terms."""
-    memo: dict[int, str] = {}
+def _renderer(prefixes: Prefixes, memo: dict[int, tuple[Any, str]] | None = None) -> Any:
+    """A term's Turtle text (rdf:type as :data:`_TYPE_KEY`), memoised by object identity in
+    ``memo`` (a new one by default): each term is held beside its text, so no identity in
+    the memo can become another term's. A graph build shares one object per term (see
+    vocab.minting), so the memo is exact and avoids rdflib's Python-level hashing and
+    comparison of terms."""
+    if memo is None:
+        memo = {}
     type_iri = str(RDF.type)
 
     def render(t: Any) -> str:
-        text = memo.get(id(t))
-        if text is None:
-            text = memo[id(t)] = _TYPE_KEY if str.__eq__(t, type_iri) and isinstance(
-                t, URIRef) else _term(t, prefixes)
-        return text
+        held = memo.get(id(t))
+        if held is None:
+            held = memo[id(t)] = (t, _TYPE_KEY if str.__eq__(t, type_iri) and isinstance(
+                t, URIRef) else _term(t, prefixes))
+        return held[1]
 
     return render
 
@@ -228,9 +230,19 @@ def _pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]], chunk_byte
 # the tab sorts before every character an IRI can hold. Entries of one subject from several
 # parts (an instrument many documents cite) are adjacent once sorted, and are merged.
 
-def subject_entries(triples: Iterable[tuple[Any, Any, Any]]) -> list[str]:
-    """The triples as entries, one per subject (unsorted)."""
-    render = _renderer(_prefixes())
+def subject_entries(triples: Iterable[tuple[Any, Any, Any]],
+                    kept: Kept | None = None) -> list[str]:
+    """The triples as entries, one per subject (unsorted). Given the table their terms were
+    minted in (see :class:`~normgraph.graph.vocab.Kept`), each term is rendered once for as
+    long as the table keeps it."""
+    prefixes = _prefixes()
+    memo = None
+    if kept is not None:
+        if kept.texts_with != prefixes:  # texts written with other prefixes do not hold
+            kept.texts.clear()
+            kept.texts_with = prefixes
+        memo = kept.texts
+    render = _renderer(prefixes, memo)
     by_subject: dict[int, tuple[Any, set[tuple[str, str]]]] = {}
     for s, p, o in triples:
         held = by_subject.get(id(s))

@@ -50,19 +50,49 @@ PREFIXES: dict[str, Namespace] = {
 # -- minting many terms at once ---------------------------------------------------------------
 # Inside ``minting()`` (a graph build), the base is read once, and each IRI and literal is made
 # once and shared: rdflib's constructors validate every value, and equal but distinct term
-# objects make every set operation fall back to rdflib's Python-level comparisons.
+# objects make every set operation fall back to rdflib's Python-level comparisons. A process
+# that builds one document after another (a streamed build's worker) keeps its terms in a
+# :class:`Kept` table across the documents: most of a document's literals (ordinals, offsets,
+# numbers, dates) and many of its IRIs are an earlier document's too.
 
 _FIXED_BASE: str | None = None
 _IRIS: dict[str, URIRef] | None = None
-_LITERALS: dict[tuple[Any, Any, Any], Literal] | None = None
+_LITERALS: dict[tuple[Any, Any, Any, Any], Literal] | None = None
+
+
+class Kept:
+    """Terms shared by every :func:`minting` block given this table, and whatever a writer
+    memoises of them (``texts``, made with ``texts_with``, see :mod:`normgraph.graph.dump`),
+    until they number ``limit``: the next block then starts an empty table, so a long-lived
+    process's memory stays bounded."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.iris: dict[str, URIRef] = {}
+        self.literals: dict[tuple[Any, Any, Any, Any], Literal] = {}
+        self.texts: dict[int, tuple[Any, str]] = {}
+        self.texts_with: object = None
+
+    def __len__(self) -> int:
+        return len(self.iris) + len(self.literals)
+
+    def clear(self) -> None:
+        self.iris.clear()
+        self.literals.clear()
+        self.texts.clear()
 
 
 @contextmanager
-def minting() -> Iterator[None]:
-    """Fix the base and share term objects until the block ends."""
+def minting(kept: Kept | None = None) -> Iterator[None]:
+    """Fix the base and share term objects until the block ends (and, given ``kept``, with
+    the other blocks given it)."""
     global _FIXED_BASE, _IRIS, _LITERALS
+    if kept is None:
+        kept = Kept()
+    elif len(kept) >= kept.limit:
+        kept.clear()
     saved = (_FIXED_BASE, _IRIS, _LITERALS)
-    _FIXED_BASE, _IRIS, _LITERALS = base(), {}, {}
+    _FIXED_BASE, _IRIS, _LITERALS = base(), kept.iris, kept.literals
     try:
         yield
     finally:
@@ -169,7 +199,8 @@ def literal(value: Any, datatype: URIRef | None = None, lang: str | None = None)
     table = _LITERALS
     if table is None:
         return Literal(value, datatype=datatype, lang=lang)
-    key = (value, datatype, lang)
+    # the type is part of the key: 1, 1.0 and True are equal in Python, not in RDF
+    key = (type(value), value, datatype, lang)
     term = table.get(key)
     if term is None:
         term = table[key] = Literal(value, datatype=datatype, lang=lang)

@@ -21,7 +21,7 @@ from ..extract.records import extract
 from ..graph.builder import Builder, document_iri, document_part
 from ..graph.dump import subject_entries
 from ..graph.reference import load_reference
-from ..graph.vocab import minting
+from ..graph.vocab import Kept, minting
 from ..model import Document, Extraction
 from ..read.catalog import CatalogEntry
 from ..read.readers import ReadError, read_bytes, read_file, shown
@@ -137,8 +137,12 @@ class Done:
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-_SHARED: tuple[list[Path], dict[str, CatalogEntry], Any, frozenset[tuple[str, str]] | None] = \
-    ([], {}, None, None)
+#: how many terms a worker keeps for its next documents before it starts again (see
+#: vocab.Kept); 1,000 generated documents make about 46,000 distinct terms
+KEPT_TERMS = 50_000
+
+_SHARED: tuple[list[Path], dict[str, CatalogEntry], Any, frozenset[tuple[str, str]] | None,
+               Kept] = ([], {}, None, None, Kept())
 
 
 def _work(index: int) -> Done | tuple[str, float]:
@@ -147,7 +151,7 @@ def _work(index: int) -> Done | tuple[str, float]:
     cannot be used, seconds spent)."""
     import time
 
-    paths, catalog, reference, wanted = _SHARED
+    paths, catalog, reference, wanted, kept = _SHARED
     start = time.perf_counter()
     try:
         doc, digest = read_document(paths[index], catalog)
@@ -162,9 +166,9 @@ def _work(index: int) -> Done | tuple[str, float]:
     if wanted is None:
         done.extraction = e
     else:
-        with minting():
+        with minting(kept):  # terms shared with the worker's earlier documents
             part = document_part(e, catalog.get(doc.name), digest, reference, None, wanted)
-            entries = subject_entries(chain.from_iterable(part.graphs.values()))
+            entries = subject_entries(chain.from_iterable(part.graphs.values()), kept)
         entries.sort()
         part.clear_triples()
         done.part, done.entries = part, "\n".join(entries)
@@ -200,7 +204,8 @@ def each_file(paths: list[Path], catalog: dict[str, CatalogEntry], reference: An
     workers = min(os.cpu_count() or 1, 8)
     parallel = len(paths) >= PARALLEL_FROM and workers >= 2 and \
         "fork" in multiprocessing.get_all_start_methods()
-    _SHARED = (paths, catalog, reference, wanted)  # inherited by forked workers, never pickled
+    # inherited by forked workers, never pickled; each worker fills its own copy of the table
+    _SHARED = (paths, catalog, reference, wanted, Kept(KEPT_TERMS))
     errors: list[FileError] = []
     claims = _Claims()
     try:
@@ -228,5 +233,5 @@ def each_file(paths: list[Path], catalog: dict[str, CatalogEntry], reference: An
                     continue
                 accept(result)
     finally:
-        _SHARED = ([], {}, None, None)
+        _SHARED = ([], {}, None, None, Kept())
     return errors
