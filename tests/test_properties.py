@@ -129,6 +129,36 @@ def test_report_statements_found_only_where_the_word_is(text: str) -> None:
         assert facts
 
 
+_CLAUSE_PIECES = ["Recalling", "recalls", "also", "its", "resolution", "75/240", "73/27",
+                  "which", "who", "welcomes", "Takes note of", "the report", "decides", ";",
+                  ":", ". The", ", and noting", "established by", "as revised in", "that",
+                  "of 31 December 2020", "\n", ","]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_CLAUSE_PIECES), max_size=20).map(" ".join),
+       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=12))
+def test_a_clause_index_answers_by_its_definition_in_any_order(
+        text: str, asked: list[tuple[int, int]]) -> None:
+    # the index finds a text's breaks, verbs and pronouns only as far as it is asked; asked
+    # anywhere, in any order, it answers what the whole text's matches give
+    from normgraph.extract.records import _CLAUSE_BREAK, _RELATIVE, _VERB_RE, ClauseIndex
+
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    verbs = list(_VERB_RE.finditer(text))
+    pronouns = [m.start() for m in _RELATIVE.finditer(text)]
+    index = ClauseIndex(text)
+    for a, b in asked:
+        lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+        assert index.clause_start(hi) == max([m.end() for m in breaks if m.end() <= hi],
+                                             default=0)
+        ending = [v for v in verbs if v.end() <= hi]
+        expected = ending[-1] if ending and ending[-1].start() >= lo else None
+        found = index.last_verb(lo, hi)
+        assert (found and found.span()) == (expected and expected.span())
+        assert index.pronoun_between(lo, hi) == any(lo <= p < hi for p in pronouns)
+
+
 _OCR_PIECES = ["a", "z", "Q", ".", ",", "!", "%", "¢", "?", "’", " ", "\n", "1"]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..model import Document, Extraction, Paragraph, Principle, Reference
 from ..read.readers import ordinal_number
@@ -125,41 +125,67 @@ _LIST_GLUE = re.compile(
 )
 
 
+class _Found:
+    """The matches of one pattern in a text, in order, found from the start only as far as
+    they are asked for."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.matches: list[re.Match[str]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._rest: Iterator[re.Match[str]] | None = pattern.finditer(text)
+
+    def before(self, at: int) -> None:
+        """Find every match that starts before ``at`` (and perhaps the next one)."""
+        starts, rest = self.starts, self._rest
+        while rest is not None and (not starts or starts[-1] < at):
+            m = next(rest, None)
+            if m is None:
+                self._rest = rest = None
+            else:
+                self.matches.append(m)
+                starts.append(m.start())
+                self.ends.append(m.end())
+
+
 class ClauseIndex:
-    """What :func:`relation_at` needs to know about a text, found in one pass over it: the
-    clause breaks, the clause verbs and the relative pronouns, each as sorted positions.
+    """What :func:`relation_at` needs to know about a text: the clause breaks, the clause
+    verbs and the relative pronouns, each as sorted positions, found in one pass over the
+    text that goes only as far as the mentions asked about (the words after a paragraph's
+    last mention are not read).
 
     A paragraph citing thousands of symbols is then read in linear time: each mention looks
     up its clause, its governing verb and any pronoun between them by bisection instead of
     rescanning the clause before it."""
 
     def __init__(self, text: str) -> None:
-        self.breaks: list[int] = []
-        self.starts: list[int] = []
-        for b in _CLAUSE_BREAK.finditer(text):
-            self.breaks.append(b.start())
-            self.starts.append(b.end())
-        self.verbs = list(_VERB_RE.finditer(text))
-        self.verb_ends = [v.end() for v in self.verbs]
-        self.pronouns = [m.start() for m in _RELATIVE.finditer(text)]
+        self._breaks = _Found(_CLAUSE_BREAK, text)
+        self._verbs = _Found(_VERB_RE, text)
+        self._pronouns = _Found(_RELATIVE, text)
 
     def clause_start(self, at: int) -> int:
         """Where the clause holding ``text[at]`` starts: after the last break before it."""
-        k = bisect.bisect_left(self.breaks, at)
-        while k and self.starts[k - 1] > at:  # a break whose end runs past ``at``
+        found = self._breaks
+        found.before(at)
+        k = bisect.bisect_left(found.starts, at)
+        while k and found.ends[k - 1] > at:  # a break whose end runs past ``at``
             k -= 1
-        return self.starts[k - 1] if k else 0
+        return found.ends[k - 1] if k else 0
 
     def last_verb(self, lo: int, hi: int) -> re.Match[str] | None:
         """The last clause verb wholly inside ``[lo, hi)``."""
-        k = bisect.bisect_right(self.verb_ends, hi)
-        while k and self.verbs[k - 1].start() >= lo:
-            return self.verbs[k - 1]
+        found = self._verbs
+        found.before(hi)  # every verb that ends by ``hi`` starts before it
+        k = bisect.bisect_right(found.ends, hi)
+        if k and found.starts[k - 1] >= lo:
+            return found.matches[k - 1]
         return None
 
     def pronoun_between(self, lo: int, hi: int) -> bool:
-        k = bisect.bisect_left(self.pronouns, lo)
-        return k < len(self.pronouns) and self.pronouns[k] < hi
+        found = self._pronouns
+        found.before(hi)
+        k = bisect.bisect_left(found.starts, lo)
+        return k < len(found.starts) and found.starts[k] < hi
 
 
 # "as revised in", "as amended by"; not the participles that only say where the verb's own
