@@ -159,6 +159,22 @@ def test_a_clause_index_answers_by_its_definition_in_any_order(
         assert index.pronoun_between(lo, hi) == any(lo <= p < hi for p in pronouns)
 
 
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([*_CLAUSE_PIECES, "Taking", "NOTES", "noted", "Bearing in mind",
+                                 "pursuant to", "unnoted", "xrecalls", "calls upon", "9"]),
+                max_size=20).map(" ".join))
+def test_clause_verbs_found_at_their_initials_as_anywhere(text: str) -> None:
+    # a word is tried against the clause verbs only when it starts with one of their initials
+    import re
+
+    from normgraph.extract.records import _VERB_RE, _VERBS
+
+    plain = re.compile(r"\b(?:" + "|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(_VERBS))
+                       + r")\b", re.I)
+    assert [(m.span(), m.lastgroup) for m in _VERB_RE.finditer(text)] == \
+        [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+
+
 _OCR_PIECES = ["a", "z", "Q", ".", ",", "!", "%", "¢", "?", "’", " ", "\n", "1"]
 
 
