@@ -209,7 +209,7 @@ def _clean_ocr(text: str) -> str:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip().lower()
+    return " ".join(s.split()).lower()  # str.split() and re's \s: the same whitespace
 
 
 _BODY_START = re.compile(
@@ -349,14 +349,15 @@ _OWN_NUMBER = re.compile(r"^[ \t]*(?P<n>\d{1,3}/\d{1,4})\.\s+(?P<title>\S.*)$", 
 
 def _header_metadata(text: str, metadata: dict[str, str]) -> None:
     head = text[:4000]
-    m = _ADOPTED.search(re.sub(r"\s+", " ", head))
+    flat = " ".join(head.split())
+    m = _ADOPTED.search(flat)
     if m:
         metadata["kind"] = m.group("kind").lower()
         metadata["organ"] = re.sub(r"\s+", " ", m.group("organ"))
         d = DATE_PATTERN.search(m.group("date"))
         if d and iso_date(*d.groups()):
             metadata["date"] = iso_date(*d.groups()) or ""
-    m2 = _DISTR.search(re.sub(r"\s+", " ", head))
+    m2 = _DISTR.search(flat)
     if m2:
         d = DATE_PATTERN.search(m2.group(1))
         if d and iso_date(*d.groups()):
@@ -366,7 +367,7 @@ def _header_metadata(text: str, metadata: dict[str, str]) -> None:
         if n:
             metadata["session"] = str(n)
             break
-    am = _AGENDA.search(head)
+    am = _AGENDA.search(head) if "Agenda" in head else None  # \b first: tried everywhere
     if am:
         metadata["agenda_item"] = re.sub(r"\s+", " ", am.group(1))
     meetings = _MEETING.findall(text)
