@@ -175,6 +175,33 @@ def test_clause_verbs_found_at_their_initials_as_anywhere(text: str) -> None:
         [(m.span(), m.lastgroup) for m in plain.finditer(text)]
 
 
+def _in_order_by_each_word(wanted: tuple[str, ...], words: list[str], gap: int) -> bool:
+    # the definition: from each place the first word stands, each next word at its first
+    # place at most ``gap`` words on
+    for start, word in enumerate(words):
+        if word != wanted[0]:
+            continue
+        at = start
+        for nxt in wanted[1:]:
+            window = words[at + 1: at + 2 + gap]
+            if nxt not in window:
+                break
+            at = at + 1 + window.index(nxt)
+        else:
+            return True
+    return False
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from("abcx"), min_size=1, max_size=4).map(tuple),
+       st.lists(st.sampled_from("abcx"), max_size=16), st.integers(0, 3))
+def test_phrase_words_found_in_order_as_by_each_word(wanted: tuple[str, ...], words: list[str],
+                                                      gap: int) -> None:
+    from normgraph.graph.phrases import _in_order
+
+    assert _in_order(wanted, words, gap) == _in_order_by_each_word(wanted, words, gap)
+
+
 _OCR_PIECES = ["a", "z", "Q", ".", ",", "!", "%", "¢", "?", "’", " ", "\n", "1"]
 
 

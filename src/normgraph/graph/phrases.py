@@ -70,7 +70,7 @@ def stems(text: str) -> list[str]:
     >>> stems("Protecting critical infrastructures")
     ['protect', 'critical', 'infrastructur']
     """
-    return [_stem(w) for w in _WORD.findall(_normalise(text))]
+    return list(map(_stem, _WORD.findall(_normalise(text))))
 
 
 def normative_sentences(text: str) -> list[str]:
@@ -88,19 +88,21 @@ def _prescriptive_stems(text: str) -> tuple[list[str], ...]:
 def _in_order(wanted: tuple[str, ...], words: list[str], gap: int) -> bool:
     """Whether ``wanted`` occurs in ``words`` in order, each at most ``gap`` words after the
     one before (``gap`` 0: a contiguous run)."""
-    first = wanted[0]
-    for start, word in enumerate(words):
-        if word != first:
-            continue
-        at = start
-        for nxt in wanted[1:]:
-            window = words[at + 1: at + 2 + gap]
-            if nxt not in window:
-                break
-            at = at + 1 + window.index(nxt)
-        else:
-            return True
-    return False
+    first, rest = wanted[0], wanted[1:]
+    start = -1
+    try:
+        while True:
+            start = words.index(first, start + 1)  # the next place the first word stands
+            at = start
+            for nxt in rest:
+                window = words[at + 1: at + 2 + gap]
+                if nxt not in window:
+                    break
+                at = at + 1 + window.index(nxt)
+            else:
+                return True
+    except ValueError:  # no further place
+        return False
 
 
 @dataclass
