@@ -55,6 +55,7 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
     Blocks that sort after the first of the description's subjects are held in a scratch
     file (in ``scratch``) until the description is known."""
     dated = render_term(ELI.date_document)
+    dated_field = f"\t{dated}\t"  # as it stands in an entry (no rendered term holds a tab)
     keys = sorted(subjects())
     held: dict[str, set[tuple[str, str]]] = {}  # the graph's own pairs of those subjects
     stats = StreamedDump()
@@ -72,12 +73,13 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
         for subject, pairs, block, entry in turtle_blocks(entries):
             stats.subjects += 1
             stats.graph_triples += len(pairs)
-            for p, o in pairs:
-                predicates.add(p)
-                if p == dated:
-                    value = rendered_value(o)
-                    if last is None or value > last:
-                        last = value
+            predicates.update(dict(pairs))  # its predicates, without a loop in Python
+            if dated_field in entry:  # (or an object of that text: the loop tells)
+                for p, o in pairs:
+                    if p == dated:
+                        value = rendered_value(o)
+                        if last is None or value > last:
+                            last = value
             if subject in examples:
                 present.add(subject)
             at = bisect_left(keys, subject)
