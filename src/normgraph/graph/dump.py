@@ -236,19 +236,22 @@ def subject_entries(triples: Iterable[tuple[Any, Any, Any]],
     minted in (see :class:`~normgraph.graph.vocab.Kept`), each term is rendered once for as
     long as the table keeps it."""
     prefixes = _prefixes()
-    memo = None
+    memo: dict[int, tuple[Any, str]] = {}
     if kept is not None:
         if kept.texts_with != prefixes:  # texts written with other prefixes do not hold
             kept.texts.clear()
             kept.texts_with = prefixes
         memo = kept.texts
     render = _renderer(prefixes, memo)
+    known = memo.get  # the memo read here first: most terms were rendered before
     by_subject: dict[int, tuple[Any, set[tuple[str, str]]]] = {}
     for s, p, o in triples:
         held = by_subject.get(id(s))
         if held is None:
             held = by_subject[id(s)] = (s, set())
-        held[1].add((render(p), render(o)))
+        shown_p, shown_o = known(id(p)), known(id(o))
+        held[1].add((render(p) if shown_p is None else shown_p[1],
+                     render(o) if shown_o is None else shown_o[1]))
     return [entry_line(str(s), sorted(pairs)) for s, pairs in by_subject.values()]
 
 
