@@ -308,6 +308,46 @@ def test_shapes_mixing_classes_and_datatypes_in_an_or_are_all_queried() -> None:
         loader.close()
 
 
+def test_a_values_class_is_read_wherever_the_value_stands(tmp_path: Path) -> None:
+    # checked as the pieces load, a value's class comes from its own subject, met in an
+    # earlier piece, a later one or none: the findings are pySHACL's on the whole graph, and
+    # those of the queries on the store
+    shapes = _shapes_with(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+        "sh:property [ sh:path ex:p ; sh:class ex:D ; sh:message \"p: a D\" ] ; "
+        "sh:property [ sh:path ex:q ; sh:or ( [ sh:class ex:D ] [ sh:class ex:E ] ) ; "
+        "sh:message \"q: a D or an E\" ] .")
+    hierarchy = "ex:Sub rdfs:subClassOf ex:D .\n"
+    pieces = [
+        "ex:a1 a ex:D .\n ex:a2 a ex:E .\n",  # met before the nodes that name them
+        "ex:n1 a ex:C ; ex:p ex:a1 , ex:z1 ; ex:q ex:a2 .\n"  # z1: met later, a Sub: passes
+        "ex:n2 a ex:C ; ex:p ex:a2 .\n"  # a2 is an E: fails
+        "ex:n3 a ex:C ; ex:p ex:z2 ; ex:q ex:z3 .\n"  # z2 later as an E: fails; z3 passes
+        "ex:n4 a ex:C ; ex:p ex:nowhere .\n"  # never a subject: fails
+        "ex:n5 a ex:C ; ex:p \"a literal\" ; ex:q ex:untyped .\n"  # both fail
+        "ex:n6 a ex:C ; ex:q ex:z4 , ex:a1 .\n",  # z4 later, of no class named: fails
+        "ex:z1 a ex:Sub .\n ex:z2 a ex:E .\n ex:z3 a ex:E .\n ex:z4 a ex:C .\n"
+        "ex:untyped ex:p ex:a1 .\n",
+    ]
+    graph = Graph().parse(data=PREFIXES + hierarchy + "".join(pieces), format="turtle")
+    expected = _set(validate_graph(graph, shapes, Graph().parse(
+        data=PREFIXES + hierarchy, format="turtle")))
+    assert {(f[1].rsplit("#")[-1], f[2].rsplit("#")[-1]) for f in expected} == {
+        ("n2", "p"), ("n3", "p"), ("n4", "p"), ("n5", "p"), ("n5", "q"), ("n6", "q")}
+    found = {}
+    for checked in (False, True):
+        loader = TurtleLoader(PREFIXES, shapes=shapes, hierarchy=Graph().parse(
+            data=PREFIXES + hierarchy, format="turtle") if checked else None)
+        assert (loader._local is not None) == checked
+        for piece in (hierarchy, *pieces):
+            loader.feed(piece)
+        try:
+            found[checked] = _set(loader.finish(shapes))
+        finally:
+            loader.close()
+    assert found[True] == found[False] == expected
+
+
 def test_a_checker_process_that_dies_is_a_one_line_error(tmp_path: Path) -> None:
     import pyoxigraph as ox
 

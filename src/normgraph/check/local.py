@@ -4,9 +4,10 @@ each piece of a graph as it is loaded, instead of by queries on the whole store 
 A constraint is *local* when its answer for a focus node depends on nothing but the node's own
 triples (its types included) and the ontology's class hierarchy: counts, ``sh:datatype``,
 ``sh:nodeKind``, ``sh:pattern``, ``sh:in``, ``sh:minInclusive``, an ``sh:or`` of datatypes, and
-a node shape's own ``sh:class``. The others (a value's class, SPARQL constraints,
-``sh:uniqueLang``) stay queries on the store: :mod:`normgraph.check.shacl_sparql` compiles the
-shapes into both and decides which is which.
+a node shape's own ``sh:class``; and a value's class (``sh:class``, an ``sh:or`` of classes on
+a property), read from the value's own types wherever its subject stands in the pieces. The
+others (SPARQL constraints, ``sh:uniqueLang``) stay queries on the store:
+:mod:`normgraph.check.shacl_sparql` compiles the shapes into both and decides which is which.
 
 The rules give the same findings as the queries because they are the same tests: each value
 test is the SPARQL expression the query would filter on, evaluated by Oxigraph on the value as
@@ -79,8 +80,10 @@ class RenderedTerms:
 @dataclass(frozen=True)
 class Rule:
     """One constraint of a node shape: ``min``/``max`` (a count of the distinct values of
-    ``predicate``), ``values`` (every value of ``predicate`` passes the test) or ``node`` (the
-    focus node passes it); its finding's severity, path and message.
+    ``predicate``), ``values`` (every value of ``predicate`` passes the test), ``classes``
+    (every value of ``predicate`` is an instance of one of ``classes``, through the type
+    closure of the value's own subject) or ``node`` (the focus node passes the test); its
+    finding's severity, path and message.
 
     A term passes the test when it is an instance of one of ``classes`` (a focus node, through
     its type closure), or when SPARQL's ``FILTER(!(expr))`` drops it (bound as ``?v``: what
@@ -142,6 +145,11 @@ class LocalChecker:
         self._checked = False
         self._late: tuple[str, str] | None = None
         self._found: set[Finding] = set()
+        #: for the rules on a value's class: the classes of each subject met (by its key, see
+        #: _key), and the (rule, focus node) tests waiting for a value not met yet
+        self._value_classes = any(r.kind == "classes" for s in self._shapes for r in s.rules)
+        self._classes_of: dict[int, set[str]] = {}
+        self._waiting: dict[int, list[tuple[Rule, str]]] = {}
         self._scratch = ox.Store()  # evaluates the value tests, holds nothing
         self._predicates: dict[str, str] = {}  # see check_entries
         self._values: dict[str, Any] = {}
@@ -224,6 +232,11 @@ class LocalChecker:
         """Check the subjects of a piece: each with its values, by predicate."""
         self._checked = True
         self._ask_together(own)
+        if self._value_classes:  # every subject's classes first: the rules may read them
+            for subject, values in own.items():
+                types = values.get(RDF_TYPE)
+                if types is not None:
+                    self._met(subject, self._shapes_of(types)[0])
         for subject, values in own.items():
             types = values.get(RDF_TYPE)
             if types is None and self._subjects_of.isdisjoint(values):
@@ -284,11 +297,53 @@ class LocalChecker:
         return known
 
     def findings(self) -> set[Finding]:
+        """What the pieces broke. A value still waiting was never met as a subject with a
+        type, so it is an instance of no class."""
         if self._late is not None:
             child, parent = self._late
             raise ValueError(f"<{child}> rdfs:subClassOf <{parent}> came after pieces already "
                              "checked without it: give the class hierarchy before the pieces")
-        return self._found
+        return self._found | {Finding(rule.severity, focus, rule.path, rule.message)
+                              for waiting in self._waiting.values()
+                              for rule, focus in waiting}
+
+    def _key(self, term: Any) -> int | None:
+        """What a subject or value is known by in the class table: its IRI's (or blank
+        node's label's) 64-bit hash, so that the table of a large graph's subjects holds no
+        strings (two of a graph's IRIs sharing a hash, about one chance in ten million for
+        2.6 million subjects, would let one be read with the other's classes); None for a
+        literal, which is an instance of no class."""
+        kind = type(term)
+        if kind is self._ox.NamedNode:
+            return hash(term.value)
+        if kind is self._ox.BlankNode:
+            return hash("_:" + term.value)
+        return None
+
+    def _met(self, subject: Any, classes: set[str]) -> None:
+        """A typed subject met: its classes noted, and the tests waiting for it answered."""
+        key = self._key(subject)
+        if key is None:
+            return
+        self._classes_of[key] = classes
+        for rule, focus in self._waiting.pop(key, ()):
+            if classes.isdisjoint(rule.classes):
+                self._found.add(Finding(rule.severity, focus, rule.path, rule.message))
+
+    def _classes_pass(self, rule: Rule, subject: Any, found: Iterable[Any]) -> bool:
+        """Whether every value is an instance of one of the rule's classes, as far as known:
+        a value whose subject was not met yet waits for it (see :meth:`_met`)."""
+        ok = True
+        for value in found:
+            key = self._key(value)
+            if key is None:
+                return False
+            classes = self._classes_of.get(key)
+            if classes is None:
+                self._waiting.setdefault(key, []).append((rule, str(subject.value)))
+            elif classes.isdisjoint(rule.classes):
+                ok = False
+        return ok
 
     def hierarchy(self) -> list[tuple[str, str]]:
         """The (class, superclass) pairs known: those given and those met in the pieces."""
@@ -340,6 +395,8 @@ class LocalChecker:
         if kind == "node":
             return self._test(rule, subject, classes)
         found = values.get(rule.predicate, ())
+        if kind == "classes":
+            return self._classes_pass(rule, subject, found)
         if kind == "values":  # a value is no focus node: only its test decides
             if not rule.expr:
                 return not found
