@@ -232,16 +232,19 @@ class LocalChecker:
         """Check the subjects of a piece: each with its values, by predicate."""
         self._checked = True
         self._ask_together(own)
-        if self._value_classes:  # every subject's classes first: the rules may read them
-            for subject, values in own.items():
-                types = values.get(RDF_TYPE)
-                if types is not None:
-                    self._met(subject, self._shapes_of(types)[0])
+        # every subject's classes first: the rules on a value's class may read them
+        checked: list[tuple[Any, dict[str, list[Any]], tuple[set[str], set[NodeRules],
+                                                                list[Rule]]]] = []
+        met = self._met if self._value_classes else None
         for subject, values in own.items():
             types = values.get(RDF_TYPE)
             if types is None and self._subjects_of.isdisjoint(values):
                 continue
-            classes, by_class, rules = self._shapes_of(types or ())
+            applies = self._shapes_of(types or ())
+            if met is not None and types is not None:
+                met(subject, applies[0])
+            checked.append((subject, values, applies))
+        for subject, values, (classes, by_class, rules) in checked:
             more = [r for shape in self._by_predicate if shape not in by_class
                     and not shape.subjects_of.isdisjoint(values) for r in shape.rules]
             for rule in (rules + more) if more else rules:
@@ -308,16 +311,17 @@ class LocalChecker:
                               for rule, focus in waiting}
 
     def _key(self, term: Any) -> int | None:
-        """What a subject or value is known by in the class table: its IRI's (or blank
-        node's label's) 64-bit hash, so that the table of a large graph's subjects holds no
-        strings (two of a graph's IRIs sharing a hash, about one chance in ten million for
-        2.6 million subjects, would let one be read with the other's classes); None for a
-        literal, which is an instance of no class."""
+        """What a subject or value is known by in the class table: a 64-bit hash of its IRI
+        (pyoxigraph's, which reads the term's text without making a Python string) or of its
+        blank node label, so that the table of a large graph's subjects holds no strings (two
+        of a graph's IRIs sharing a hash, about one chance in five million for 2.6 million
+        subjects, would let one be read with the other's classes); None for a literal, which
+        is an instance of no class."""
         kind = type(term)
         if kind is self._ox.NamedNode:
-            return hash(term.value)
+            return hash(term)
         if kind is self._ox.BlankNode:
-            return hash("_:" + term.value)
+            return hash(("_:", term.value))
         return None
 
     def _met(self, subject: Any, classes: set[str]) -> None:
