@@ -81,6 +81,24 @@ def test_invalid_iris_are_refused(value: str) -> None:
         check_iri(value)
 
 
+@pytest.mark.parametrize("value", ["http://a/b c", "http://a/%zz", "no scheme"])
+def test_no_writer_takes_an_invalid_subject(value: str) -> None:
+    # the in-memory writer checks each subject as it writes it; a streamed build's entries
+    # have their subjects checked when they are made, and the merge writes them unchecked
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from normgraph.graph.dump import subject_entries, turtle_chunks
+
+    triples = [(URIRef(value), RDFS.label, Literal("x"))]
+    graph = Graph()
+    graph.add(triples[0])
+    with pytest.raises(IRIError, match="not a valid IRI"):
+        list(turtle_chunks(graph))
+    with pytest.raises(IRIError, match="not a valid IRI"):
+        subject_entries(triples)
+
+
 @pytest.mark.parametrize("value", ["https://w3id.org/normgraph/id/A/RES/80/16", "urn:isbn:1",
                                    "http://[::1]:8080/p?q#f", "https://例え.jp/パス",
                                    "mailto:a@b.org", "https://a.org/x%20y?q=%C3%A9"])

@@ -64,7 +64,11 @@ def _iri(term: URIRef | str, prefixes: Prefixes) -> str:
     """An IRI as Turtle writes it, checked first: an IRI that RFC 3987 does not allow raises
     :class:`~normgraph.graph.vocab.IRIError`, so no dump holds one (parsers would refuse it,
     and an escape such as ``\\u0020`` only hides the fault from the writer)."""
-    value = check_iri(str(term))
+    return _written_iri(check_iri(str(term)), prefixes)
+
+
+def _written_iri(value: str, prefixes: Prefixes) -> str:
+    """An IRI already checked, as Turtle writes it."""
     names = prefixes.names
     if names is not None:
         ns = value.rstrip(_NAME_TEXT)
@@ -232,7 +236,9 @@ def _pieces(source: Graph | Dataset | Iterable[tuple[Any, Any, Any]], chunk_byte
 
 def subject_entries(triples: Iterable[tuple[Any, Any, Any]],
                     kept: Kept | None = None) -> list[str]:
-    """The triples as entries, one per subject (unsorted). Given the table their terms were
+    """The triples as entries, one per subject (unsorted), every IRI checked (see
+    :func:`_iri`): a subject's here, once, so that the merge of many parts' entries need
+    not check it again. Given the table their terms were
     minted in (see :class:`~normgraph.graph.vocab.Kept`), each term is rendered once for as
     long as the table keeps it."""
     prefixes = _prefixes()
@@ -248,6 +254,7 @@ def subject_entries(triples: Iterable[tuple[Any, Any, Any]],
     for s, p, o in triples:
         held = by_subject.get(id(s))
         if held is None:
+            render(s)  # its IRI checked here, where parts are made side by side, once
             held = by_subject[id(s)] = (s, set())
         shown_p, shown_o = known(id(p)), known(id(o))
         held[1].add((render(p) if shown_p is None else shown_p[1],
@@ -264,7 +271,8 @@ def turtle_blocks(entries: Iterable[str]
                   ) -> Iterator[tuple[str, list[tuple[str, str]], str, str]]:
     """Sorted entries without duplicates, grouped by subject: (subject IRI, its (predicate,
     object) pairs as rendered, sorted and each once, its Turtle block, its one entry), in the
-    dump's order."""
+    dump's order. The entries are :func:`subject_entries`' (or made of them), which checked
+    every IRI they hold."""
     prefixes = _prefixes()
     subject = ""
     bodies: list[str] = []
@@ -295,7 +303,8 @@ def _grouped(subject: str, bodies: list[str], first: str, prefixes: Prefixes
     else:
         pairs = sorted({pair for body in bodies for pair in entry_pairs(body)})
         entry = entry_line(subject, pairs)
-    return subject, pairs, _block(_iri(subject, prefixes), pairs), entry
+    # the subject's IRI was checked when its entries were made (subject_entries)
+    return subject, pairs, _block(_written_iri(subject, prefixes), pairs), entry
 
 
 def subject_block(subject: str, pairs: list[tuple[str, str]]) -> str:
