@@ -132,6 +132,10 @@ def test_the_built_store_holds_exactly_the_dump(project: Path, tmp_path: Path, o
     assert result.ok and result.written
     store = api.LocalStore(result.written)
     assert store.indexed()
+    # the staged database was closed before it moved into place: closed after, RocksDB
+    # could not write its manifest in the folder it was opened in, and logged an error
+    logs = list((tmp_path / "cache").glob("store-*/db/LOG"))
+    assert logs and not any("[ERROR]" in log.read_text(errors="replace") for log in logs)
     assert _quads(store.store()) == _quads(ox.parse(path=str(result.written),
                                                     format=ox.RdfFormat.TURTLE))
     graphs = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -342,8 +342,10 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                 # the link index is made from the in-memory validation store when there
                 # is one: faster than the on-disk store, and it holds the same graph
                 if staged:
-                    _make_store(target, staged, filler, result.warnings,
-                                source=None if on_disk else loader.store)
+                    source = None if on_disk else loader.store
+                    if on_disk:  # let go of the staged store, so that it closes before it moves
+                        loader.close()
+                    _make_store(target, staged, filler, result.warnings, source=source)
         finally:
             loader.close()
             if filler:
@@ -374,6 +376,7 @@ def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: l
         if staged is not None:
             if filler is not None:
                 filler.end()
+                filler.close()  # lets go of the staged store, which closes before it moves
             staged.commit(source=source)
         else:
             LocalStore(dump).link_index()  # loads the store first, then makes the index

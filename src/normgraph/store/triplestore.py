@@ -539,7 +539,8 @@ class StagedStore:
         on = source if source is not None else self.store
         for make in BESIDE:
             make(lambda text: select_on(on, text), self.folder, fingerprint)
-        self.store = None  # closes the database before it moves
+        on = None  # (it may be the store itself)
+        self.store = None  # closes the database before it moves: its last reference
         home = self.local.home
         with self.local._lock():
             old = home / "db"
