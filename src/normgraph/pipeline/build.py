@@ -126,9 +126,11 @@ def _no_progress(stage: str, advance: int = 0, total: int | None = None) -> None
 
 
 #: what writes the dump's body (after the ``@prefix`` lines): to ``write`` when given, and to
-#: ``feed`` in pieces of whole subject blocks, each with its subjects' entries; returns the
-#: number of triples written
-Body = Callable[[Callable[[bytes], None] | None, Callable[[str, str], None]], int]
+#: ``feed`` in pieces of whole subject blocks, each with its subjects' entries when it has
+#: them or the third argument asks for them (a checker apart reads them), else ``None``;
+#: returns the number of triples written
+Feed = Callable[[str, str | None], None]
+Body = Callable[[Callable[[bytes], None] | None, Feed, bool], int]
 
 
 def build(paths: Paths | None = None, *, write: bool = True, strict: bool = False,
@@ -197,11 +199,12 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
             result.triples = triples = built.triples
             result.triple_count = len(triples)
 
-            def body(write: Callable[[bytes], None] | None,
-                     feed: Callable[[str, str], None]) -> int:
+            def body(write: Callable[[bytes], None] | None, feed: Feed,
+                     entries_wanted: bool) -> int:
                 if write:
                     write(b"\n")
-                for chunk, entries in turtle_pieces(triples):
+                # a subject's entry is made only for a checker that reads it
+                for chunk, entries in turtle_pieces(triples, entries=entries_wanted):
                     feed(chunk, entries)
                     if write:
                         write(chunk.encode("utf-8"))
@@ -280,7 +283,8 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
     # an upper bound until the dump is written (duplicates included)
     result.triple_count = pairs + sum(entry.count("\t") for entry in own) // 2
 
-    def body(write: Callable[[bytes], None] | None, feed: Callable[[str, str], None]) -> int:
+    def body(write: Callable[[bytes], None] | None, feed: Feed, entries_wanted: bool) -> int:
+        # the merge makes each subject's entry anyway: it is fed whatever is wanted
         stats = write_entries(runs.merged(), write, feed, scratch)
         runs.close()
         result.triple_count = stats.triples
@@ -323,7 +327,7 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
     filler = TurtleLoader(head, store=staged.store, lexical=False) \
         if staged and not on_disk else None
 
-    def feed(chunk: str, entries: str) -> None:
+    def feed(chunk: str, entries: str | None) -> None:
         loader.feed(chunk, entries)
         if filler:
             filler.feed(chunk)
@@ -332,7 +336,7 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
         try:
             if sink:
                 sink.write(DUMP_HEADER + head)
-            body(sink.write if sink else None, feed)
+            body(sink.write if sink else None, feed, apart is not None)
             lap("write")
             result.report = loader.finish()
             lap("validate")
