@@ -174,3 +174,74 @@ def test_a_graph_that_fails_on_the_store_swaps_in_neither_dump_nor_store(
     symbols = {row[0] for row in store.link_index()["instruments"]}
     assert "A/RES/73/27" in symbols
     assert not [p for p in store.home.iterdir() if p.name.startswith(("db.", "old."))]
+
+
+def _citations(count: int, blank: int = 0) -> str:
+    """A graph of one instrument whose paragraph cites another ``count`` times (each citation
+    an IRI), and ``blank`` times more through blank-node citations."""
+    head = """@prefix ng: <https://w3id.org/normgraph/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix cito: <http://purl.org/spar/cito/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix id: <https://w3id.org/normgraph/id/> .
+id:A\\/RES\\/1\\/1 eli:id_local "A/RES/1/1" .
+id:A\\/RES\\/1\\/2 eli:id_local "A/RES/1/2" .
+id:p eli:is_part_of id:A\\/RES\\/1\\/2 ; eli:number "1" ; ng:ordinal 1 .
+ng:recalls rdfs:label "recalls" .
+"""
+    body = [f'<https://w3id.org/normgraph/id/c/{n}> cito:hasCitingEntity id:p ; '
+            f'cito:hasCitedEntity id:A\\/RES\\/1\\/1 ; cito:hasCitationCharacterization '
+            f'ng:recalls ; ng:verb "v{n}" .' for n in range(count)]
+    body += [f'[] cito:hasCitingEntity id:p ; cito:hasCitedEntity id:A\\/RES\\/1\\/1 ; '
+             f'cito:hasCitationCharacterization ng:recalls ; ng:verb "blank{n}" .'
+             for n in range(blank)]
+    return head + "\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_the_links_query_in_parts_gives_each_of_its_rows_once(
+        parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build asks the links query in parts at once, each the citations of one range of
+    IRIs: together they give the query's rows, each once, a citation that is not an IRI
+    included; the link index is the same made either way."""
+    import pyoxigraph as ox
+
+    from normgraph.store import triplestore
+    from normgraph.store.catalogue import get_query
+    from normgraph.store.triplestore import link_index_of, link_parts, select_on
+
+    shipped = ox.Store()
+    shipped.bulk_load(path=str(Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"),
+                      format=ox.RdfFormat.TURTLE)
+    made = ox.Store()
+    made.load(_citations(400, blank=3), format=ox.RdfFormat.TURTLE)
+    text = get_query("links").text
+    for store in (shipped, made):
+        def select(query: str, on: object = store) -> api.Result:
+            return select_on(on, query)
+
+        whole = sorted(json.dumps(r, sort_keys=True) for r in select(text).rows)
+        texts = link_parts(select, text, parts, min_citations=1)
+        assert len(texts) == parts
+        asked = [select(t).rows for t in texts]
+        assert all(asked)  # every part holds some of the rows
+        assert sorted(json.dumps(r, sort_keys=True) for rows in asked for r in rows) == whole
+        with monkeypatch.context() as patched:
+            patched.setattr(triplestore, "PARTS_FROM", 1)
+            assert link_index_of(select, together=True) == link_index_of(select)
+        # below the count from which parts pay back, one query
+        assert link_parts(select, text, parts, min_citations=10**6) == [text]
+    verbs = [r["verb"] for r in select_on(made, texts[0]).rows]
+    assert {"blank0", "blank1", "blank2"} <= set(verbs)
+
+
+def test_a_graph_with_few_citations_asks_the_links_query_whole() -> None:
+    import pyoxigraph as ox
+
+    from normgraph.store.catalogue import get_query
+    from normgraph.store.triplestore import link_parts, select_on
+
+    store = ox.Store()
+    store.load(_citations(20), format=ox.RdfFormat.TURTLE)
+    text = get_query("links").text
+    assert link_parts(lambda q: select_on(store, q), text, 4, min_citations=1) == [text]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-__all__ = ["StoreError", "Term", "Result", "Selects", "bind_values", "IRI", "python_value"]
+__all__ = ["StoreError", "Term", "Result", "Selects", "bind_values", "in_group", "IRI",
+           "python_value"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: the XSD integer types (xsd:integer and the types derived from it)
@@ -129,9 +130,15 @@ def bind_values(query: str, params: dict[str, Term]) -> str:
     names = sorted(params)
     block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
              + " ".join(params[n].sparql() for n in names) + ") } ")
+    return in_group(query, block)
+
+
+def in_group(query: str, text: str) -> str:
+    """The query with ``text`` (a ``VALUES`` block, a ``FILTER``: SPARQL text made by the
+    caller, never raw user text) at the start of its outermost group."""
     m = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
     if m is None:
         m = re.search(r"\{", query)
     if m is None:
         raise ValueError("the query has no group to bind parameters in")
-    return query[: m.end()] + block + query[m.end():]
+    return query[: m.end()] + text + query[m.end():]
