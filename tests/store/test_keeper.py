@@ -250,6 +250,28 @@ def test_a_build_replaces_the_keeper_of_the_dump_it_rewrites(env, project: Path)
     assert store.keeper().questions == 1  # type: ignore[union-attr]
 
 
+def test_a_build_replaces_a_keeper_that_left_before_the_store_was_made(
+        env, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a keeper sees its dump change within a second and leaves: here it has left before the
+    # build comes to the keeper, as on a machine slow to make the link index
+    out = project / "out" / "normgraph.ttl"
+    assert api.build(api.Paths(project), out=out).report.conforms
+    store = api.LocalStore(out, memory=False)
+    old = store.keep(timeout=60)
+    make_index = triplestore.LocalStore.link_index
+
+    def after_the_old_keeper_left(self, *args, **kwargs):
+        assert _ended(old.pid, timeout=30)
+        return make_index(self, *args, **kwargs)
+
+    monkeypatch.setattr(triplestore.LocalStore, "link_index", after_the_old_keeper_left)
+    assert api.build(api.Paths(project), out=out).report.conforms
+    record = keeper_client.record(store.home)
+    assert record is not None and record["pid"] != old.pid
+    assert record["fingerprint"] == store._fingerprint()
+    assert keeper_client.wait_ready(store.home, record["pid"], timeout=60) is not None
+
+
 def test_a_build_starts_no_keeper_where_none_was(env, project: Path) -> None:
     out = project / "out" / "normgraph.ttl"
     assert api.build(api.Paths(project), out=out).report.conforms

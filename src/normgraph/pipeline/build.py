@@ -171,6 +171,8 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
         raise ValueError("a streamed build is validated on Oxigraph: pySHACL needs the graph "
                          "in memory")
     target = out or paths.dump
+    # asked now: a keeper of the old dump leaves by itself once the new one is in place
+    kept = write and store and LocalStore(target).has_keeper()
     progress("extract", 0, len(files))
     spent: dict[str, float] = {}
     result = BuildResult([], {}, Report(), streamed=streamed)
@@ -223,9 +225,9 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
                 result.written = target
                 lap("write")
                 if store:  # a small graph: the store is loaded from the dump just written
-                    _make_store(target, None, None, result.warnings)
+                    _make_store(target, None, None, result.warnings, kept=kept)
         elif engine == "oxigraph":
-            _write_validated(result, body, target, write, strict, store, lap)
+            _write_validated(result, body, target, write, strict, store, lap, kept)
         else:
             raise ValueError(f"unknown validator {validator!r}")
     lap("store")
@@ -300,7 +302,7 @@ def _may_write(result: BuildResult, write: bool, strict: bool) -> bool:
 
 
 def _write_validated(result: BuildResult, body: Body, target: Path, write: bool, strict: bool,
-                     store: bool, lap: Callable[[str], None]) -> None:
+                     store: bool, lap: Callable[[str], None], kept: bool = False) -> None:
     """Write the dump (to a temporary file) while Oxigraph loads the same text on another
     thread for validation; with ``store``, the new on-disk local query store is loaded too.
     A streamed build, or a graph of DISK_FROM triples and up, is validated on disk: on that
@@ -349,7 +351,8 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                     source = None if on_disk else loader.store
                     if on_disk:  # let go of the staged store, so that it closes before it moves
                         loader.close()
-                    _make_store(target, staged, filler, result.warnings, source=source)
+                    _make_store(target, staged, filler, result.warnings, source=source,
+                                kept=kept)
         finally:
             loader.close()
             if filler:
@@ -370,11 +373,12 @@ def _stage_store(dump: Path, warnings: list[str]) -> StagedStore | None:
 
 
 def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: list[str],
-                source: Any = None) -> None:
+                source: Any = None, kept: bool = False) -> None:
     """Put the local query store for the dump just written in place with its link index:
     the ``staged`` store (once ``filler``, if any, has loaded it; the index from ``source``
-    when given), or else one loaded from the dump. A keeper that held the old dump is
-    replaced by one loading the new (see :meth:`LocalStore.renew_keeper`). A failure is a
+    when given), or else one loaded from the dump. A keeper that held the old dump (now or,
+    ``kept``, when the build began) is replaced by one loading the new (see
+    :meth:`LocalStore.renew_keeper`). A failure is a
     warning (the dump is written; the first query will make the store)."""
     try:
         if staged is not None:
@@ -384,7 +388,7 @@ def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: l
             staged.commit(source=source)
         else:
             LocalStore(dump).link_index()  # loads the store first, then makes the index
-        LocalStore(dump).renew_keeper()
+        LocalStore(dump).renew_keeper(held_before=kept)
     except (OSError, StoreError, SyntaxError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.append(f"{cache_dir()}: the local query store was not made ({first}); "

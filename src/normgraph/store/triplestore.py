@@ -354,17 +354,24 @@ class LocalStore:
         """The keeper of this dump, as it reports itself, or ``None``."""
         return _keepers().status(self.home)
 
-    def renew_keeper(self) -> int | None:
+    def has_keeper(self) -> bool:
+        """Whether a keeper holds this dump's graph now (or is loading it)."""
+        return _keepers().record(self.home) is not None
+
+    def renew_keeper(self, held_before: bool = False) -> int | None:
         """After the dump changed (a build wrote it): a keeper holding the old dump is
         stopped and one is started for the new (not waited for), since the questions asked
-        on the old one paid for it. The new keeper's process id, or ``None`` when none held
-        the dump, keepers are off or the new graph would not fit."""
+        on the old one paid for it. ``held_before``: a keeper held the dump before it was
+        rewritten (:meth:`has_keeper`, asked then), which counts even if it has left since: a
+        keeper leaves by itself within a second of seeing its dump change. The new keeper's
+        process id, or ``None`` when none held the dump, keepers are off or the new graph
+        would not fit."""
         keepers = _keepers()
         held = keepers.record(self.home)
-        if held is None or not keepers.enabled():
+        if (held is None and not held_before) or not keepers.enabled():
             return None
         fingerprint = self._fingerprint()
-        if held.get("fingerprint") == fingerprint:
+        if held is not None and held.get("fingerprint") == fingerprint:
             return int(held["pid"])
         keepers.stop(self.home)
         if not _fits(fingerprint["size"]):
