@@ -272,6 +272,32 @@ def test_a_build_replaces_a_keeper_that_left_before_the_store_was_made(
     assert keeper_client.wait_ready(store.home, record["pid"], timeout=60) is not None
 
 
+def test_a_keeper_that_loads_before_its_record_is_written_waits_for_it(env, dump: Path) -> None:
+    # its starter writes the record once it has the new process's id: on a loaded machine
+    # a small dump may be loaded before that
+    import sys
+
+    from normgraph.store.files import fingerprint_of, write_json
+
+    home = _home(dump)
+    home.mkdir(parents=True)
+    proc = subprocess.Popen([sys.executable, "-m", "normgraph.store.keeper", str(dump.resolve()),
+                             str(home)], env=env, stderr=subprocess.PIPE)
+    try:
+        time.sleep(2.0)  # its start and load of the shipped dump take well under this
+        assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]
+        write_json(home / keeper_client.RECORD, {"state": "loading", "pid": proc.pid,
+                                                 "fingerprint": fingerprint_of(dump.resolve())})
+        status = keeper_client.wait_ready(home, proc.pid, timeout=30)
+        assert status is not None and status.state == "ready"
+        assert api.LocalStore(dump, memory=False).select(COUNT).rows == \
+            api.LocalStore(dump, memory=True).select(COUNT).rows
+        assert keeper_client.status(home).questions == 1  # type: ignore[union-attr]
+    finally:
+        keeper_client.stop(home)
+        proc.wait(timeout=30)
+
+
 def test_a_build_starts_no_keeper_where_none_was(env, project: Path) -> None:
     out = project / "out" / "normgraph.ttl"
     assert api.build(api.Paths(project), out=out).report.conforms

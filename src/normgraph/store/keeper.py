@@ -49,14 +49,20 @@ class Keeper:
         self.last = time.monotonic()
         self.lock = threading.Lock()
 
-    def current(self) -> bool:
-        """Whether the dump is still the one held, and the record still this keeper's."""
+    def current(self, wait: float = 0.0) -> bool:
+        """Whether the dump is still the one held, and the record still this keeper's.
+        ``wait``: seconds to wait for a record not written yet (its starter writes it once
+        it knows this process's id, which a slow machine may do after a small load)."""
         try:
             if fingerprint_of(self.dump) != self.fingerprint:
                 return False
         except OSError:
             return False
+        end = time.monotonic() + wait
         data = read_json(self.home / client.RECORD)
+        while data is None and time.monotonic() < end:
+            time.sleep(0.02)
+            data = read_json(self.home / client.RECORD)
         return isinstance(data, dict) and data.get("pid") == os.getpid()
 
     def answer(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -81,6 +87,8 @@ class Keeper:
         return {"ok": "results", "size": len(body)}, body
 
 
+#: seconds a keeper that has loaded waits for the record its starter writes
+RECORD_WAIT = 10.0
 #: threads answering at once: one question need not wait behind another's long one
 WORKERS = 2
 #: seconds a connection may go without sending the question or reading the answer
@@ -151,7 +159,8 @@ def _watch(keeper: Keeper, stop: threading.Event) -> None:
 def serve(dump: Path, home: Path) -> int:
     """Load, listen, record, answer until it is time to leave."""
     keeper = Keeper(dump, home)
-    if not keeper.current():  # the dump changed while it loaded, or another keeper took over
+    # the dump changed while it loaded, or another keeper took over
+    if not keeper.current(wait=RECORD_WAIT):
         client.forget(home, os.getpid())
         return 0
     place = home / "keeper.sock"
