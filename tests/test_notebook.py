@@ -135,3 +135,11 @@ def test_search_takes_words_and_filters_as_keywords_and_gives_dates() -> None:
     dated = api.search("points of contact", store=api.open_store(DUMP),
                        since=datetime.date(2024, 1, 1))
     assert dated and all(h["date"] >= datetime.date(2024, 1, 1) for h in dated)
+
+
+def test_a_build_takes_its_folders_as_strings(project: Path, own_cache: None) -> None:
+    # a notebook writes paths as text: the same build as with Path objects
+    out = project / "out" / "g.ttl"
+    result = api.build(api.Paths(str(project)), out=str(out))
+    assert result.report.conforms and result.written == out
+    assert out.read_bytes() == DUMP.read_bytes()

@@ -91,9 +91,14 @@ def default_dump() -> Path:
 @dataclass(frozen=True)
 class Paths:
     """Where a build reads and writes. ``Paths.default()`` is the working folder when it holds
-    ``data/sources``, else the repository normgraph runs from."""
+    ``data/sources``, else the repository normgraph runs from. ``root`` may be given as a
+    string (``Paths("corpus")``, as a notebook would)."""
 
     root: Path
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.root, Path):
+            object.__setattr__(self, "root", Path(self.root))
 
     @classmethod
     def default(cls) -> Paths:

@@ -170,7 +170,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     if streamed and validator == "pyshacl":
         raise ValueError("a streamed build is validated on Oxigraph: pySHACL needs the graph "
                          "in memory")
-    target = out or paths.dump
+    target = Path(out) if out else paths.dump
     # asked now: a keeper of the old dump leaves by itself once the new one is in place
     kept = write and store and LocalStore(target).has_keeper()
     progress("extract", 0, len(files))
