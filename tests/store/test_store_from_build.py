@@ -235,6 +235,52 @@ def test_the_links_query_in_parts_gives_each_of_its_rows_once(
     assert {"blank0", "blank1", "blank2"} <= set(verbs)
 
 
+def test_the_link_index_is_in_the_order_of_the_catalogue_queries() -> None:
+    """The index asks the two queries without their ORDER BY and sorts the rows itself: the
+    same rows, in the order the store gives them with it (ties by the other columns)."""
+    import pyoxigraph as ox
+
+    from normgraph.store.catalogue import get_query
+    from normgraph.store.triplestore import (
+        INSTRUMENT_COLUMNS,
+        LINK_COLUMNS,
+        link_index_of,
+        select_on,
+    )
+
+    shipped = ox.Store()
+    shipped.bulk_load(path=str(Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"),
+                      format=ox.RdfFormat.TURTLE)
+    made = ox.Store()
+    made.load(_citations(400, blank=3), format=ox.RdfFormat.TURTLE)
+    for store in (shipped, made):
+        index = link_index_of(lambda q, on=store: select_on(on, q))  # type: ignore[misc]
+        for table, columns, keys in (("instruments", INSTRUMENT_COLUMNS, ("symbol",)),
+                                     ("links", LINK_COLUMNS, ("fromSymbol", "ordinal",
+                                                              "toSymbol", "relation"))):
+            ordered = [[r.get(c) for c in columns]
+                       for r in select_on(store, get_query(table).text).rows]
+            assert ordered or (store is made and table == "instruments"), table
+            assert sorted(map(json.dumps, index[table])) == sorted(map(json.dumps, ordered))
+            at = [columns.index(k) for k in keys]
+            assert [[row[i] for i in at] for row in index[table]] == \
+                [[row[i] for i in at] for row in ordered]
+
+
+def test_an_order_by_is_left_out_only_where_no_limit_picks_rows_by_it() -> None:
+    from normgraph.store.terms import without_order
+
+    query = "SELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s DESC(?o)\n"
+    assert without_order(query) == "SELECT ?s WHERE { ?s ?p ?o }\n"
+    assert without_order("SELECT ?s WHERE { ?s ?p ?o } order by ?s") == \
+        "SELECT ?s WHERE { ?s ?p ?o }\n"
+    for kept in ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10",
+                 "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 5",
+                 "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3 } }",
+                 "SELECT ?s WHERE { ?s ?p ?o }"):
+        assert without_order(kept) == kept
+
+
 def test_a_graph_with_few_citations_asks_the_links_query_whole() -> None:
     import pyoxigraph as ox
 

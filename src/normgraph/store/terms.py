@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 __all__ = ["StoreError", "Term", "Result", "Selects", "bind_values", "in_group", "IRI",
-           "python_value"]
+           "python_value", "without_order"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: the XSD integer types (xsd:integer and the types derived from it)
@@ -142,3 +142,13 @@ def in_group(query: str, text: str) -> str:
     if m is None:
         raise ValueError("the query has no group to bind parameters in")
     return query[: m.end()] + text + query[m.end():]
+
+
+def without_order(query: str) -> str:
+    """The query without its final ``ORDER BY`` (for a caller that sorts the rows itself);
+    unchanged when it has none, or a ``LIMIT`` or ``OFFSET`` after it (which pick rows by
+    that order)."""
+    m = re.search(r"\}\s*ORDER\s+BY\b([^{}]*)$", query, re.IGNORECASE)
+    if m is None or re.search(r"\b(?:LIMIT|OFFSET)\b", m.group(1), re.IGNORECASE):
+        return query
+    return query[: m.start() + 1] + "\n"
