@@ -504,10 +504,12 @@ CITATION = ("c", "http://purl.org/spar/cito/hasCitingEntity")
 #: order of the terms' hashes, so they fall about evenly over the IRIs)
 CITATION_SAMPLE = 4096
 #: the citations from which the parts pay back their own cost (each scans every citation).
-#: Measured on 2 cores while RocksDB compacts the new store: at 46,094 citations (10,000
-#: documents) two parts took 0.6 s longer than the whole query, at 460,000 (100,000) 14 s
-#: less
-PARTS_FROM = 100_000
+#: Measured in the build on 2 cores, the queries without ORDER BY, three runs each: at
+#: 46,094 citations (10,000 documents, the new disk store) the link index took 4.2-5.2 s
+#: in two parts against 5.7-6.4 s whole (the whole links query ran alone on one core for
+#: its last seconds); at about 4,600 (1,000, the in-memory validation store) 0.21 s against
+#: 0.20. The line between is a round number, not a measured crossing
+PARTS_FROM = 10_000
 
 
 def link_index_of(select: Callable[[str], Result], together: bool = False) -> dict[str, Any]:
