@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
@@ -515,15 +515,14 @@ PARTS_FROM = 10_000
 def link_index_of(select: Callable[[str], Result], together: bool = False) -> dict[str, Any]:
     """The link index (see :meth:`LocalStore.link_index`) from any store that answers the
     canned ``instruments`` and ``links`` queries: their rows, each table in its query's
-    order, ties ordered by the other columns (sorted here, not by the store).
-    ``together``: the ``instruments``
-    query and the ``links`` one, in as many parts as the machine has cores (at most 8; see
-    :func:`link_parts`), asked at once (a pyoxigraph store answers without the GIL). On 2
-    cores, the build's index on the new disk store at 100,000 documents took 69 s as two
-    queries at once (the links query the whole time) and takes 55 s so."""
-    # the rows are sorted here: Oxigraph's ORDER BY reads each compared term's text from
-    # the store (the links query of 10,000 documents on a warm disk store: 3.3 s with it,
-    # 2.7 s without)
+    order, ties ordered by the other columns. The rows are sorted here, the queries asked
+    without their ``ORDER BY``: Oxigraph's reads each compared term's text from the store
+    (the links query of 10,000 documents on a warm disk store: 3.3 s with it, 2.7 s
+    without). ``together``: the ``instruments`` query and the ``links`` one, in as many
+    parts as the machine has cores (at most 8; see :func:`link_parts`), asked at once (a
+    pyoxigraph store answers without the GIL). On 2 cores, the build's index on the new
+    disk store at 100,000 documents took 69 s as two queries at once (the links query the
+    whole time) and takes 55 s so."""
     instruments = without_order(get_query("instruments").text)
     links = without_order(get_query("links").text)
 
@@ -582,7 +581,7 @@ def link_parts(select: Callable[[str], Result], text: str, parts: int,
 def _instrument_order(row: list[str | None]) -> tuple[Any, ...]:
     """An instrument row's place: the ``instruments`` query's ``ORDER BY`` (the symbol),
     then the other columns, an unbound value before any other."""
-    return (row[0] or "", *((value is not None, value or "") for value in row[1:]))
+    return (row[0] or "", *_unbound_first(row[1:]))
 
 
 def _link_order(row: list[str | None]) -> tuple[Any, ...]:
@@ -592,7 +591,12 @@ def _link_order(row: list[str | None]) -> tuple[Any, ...]:
     ordinal = row[4] or ""
     number = (0, int(ordinal), "") if re.fullmatch(r"[+-]?\d+", ordinal) else (1, 0, ordinal)
     return (row[0] or "", number, row[2] or "", row[1] or "",
-            *((value is not None, value or "") for value in (row[3], row[5], row[6])))
+            *_unbound_first((row[3], row[5], row[6])))
+
+
+def _unbound_first(values: Iterable[str | None]) -> Iterator[tuple[bool, str]]:
+    """Sort keys for the columns that break ties: an unbound value before any other."""
+    return ((value is not None, value or "") for value in values)
 
 
 def _write_link_index(select: Callable[[str], Result], folder: Path,
