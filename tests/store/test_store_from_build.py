@@ -198,25 +198,33 @@ ng:recalls rdfs:label "recalls" .
     return head + "\n".join(body) + "\n"
 
 
-@pytest.mark.parametrize("parts", [2, 3, 7])
-def test_the_links_query_in_parts_gives_each_of_its_rows_once(
-        parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build asks the links query in parts at once, each the citations of one range of
-    IRIs: together they give the query's rows, each once, a citation that is not an IRI
-    included; the link index is the same made either way."""
+@pytest.fixture(scope="module")
+def link_graphs() -> tuple[object, object]:
+    """The shipped dump and a made graph of 400 IRI citations and 3 blank-node ones, each in
+    an in-memory pyoxigraph store (only read by the tests)."""
     import pyoxigraph as ox
-
-    from normgraph.store import triplestore
-    from normgraph.store.catalogue import get_query
-    from normgraph.store.triplestore import link_index_of, link_parts, select_on
 
     shipped = ox.Store()
     shipped.bulk_load(path=str(Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"),
                       format=ox.RdfFormat.TURTLE)
     made = ox.Store()
     made.load(_citations(400, blank=3), format=ox.RdfFormat.TURTLE)
+    return shipped, made
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_the_links_query_in_parts_gives_each_of_its_rows_once(
+        parts: int, monkeypatch: pytest.MonkeyPatch, link_graphs: tuple[object, object]) -> None:
+    """The build asks the links query in parts at once, each the citations of one range of
+    IRIs: together they give the query's rows, each once, a citation that is not an IRI
+    included; the link index is the same made either way."""
+    from normgraph.store import triplestore
+    from normgraph.store.catalogue import get_query
+    from normgraph.store.triplestore import link_index_of, link_parts, select_on
+
+    made = link_graphs[1]
     text = get_query("links").text
-    for store in (shipped, made):
+    for store in link_graphs:
         def select(query: str, on: object = store) -> api.Result:
             return select_on(on, query)
 
@@ -235,11 +243,10 @@ def test_the_links_query_in_parts_gives_each_of_its_rows_once(
     assert {"blank0", "blank1", "blank2"} <= set(verbs)
 
 
-def test_the_link_index_is_in_the_order_of_the_catalogue_queries() -> None:
+def test_the_link_index_is_in_the_order_of_the_catalogue_queries(
+        link_graphs: tuple[object, object]) -> None:
     """The index asks the two queries without their ORDER BY and sorts the rows itself: the
     same rows, in the order the store gives them with it (ties by the other columns)."""
-    import pyoxigraph as ox
-
     from normgraph.store.catalogue import get_query
     from normgraph.store.triplestore import (
         INSTRUMENT_COLUMNS,
@@ -248,12 +255,8 @@ def test_the_link_index_is_in_the_order_of_the_catalogue_queries() -> None:
         select_on,
     )
 
-    shipped = ox.Store()
-    shipped.bulk_load(path=str(Path(__file__).resolve().parents[2] / "data" / "normgraph.ttl"),
-                      format=ox.RdfFormat.TURTLE)
-    made = ox.Store()
-    made.load(_citations(400, blank=3), format=ox.RdfFormat.TURTLE)
-    for store in (shipped, made):
+    made = link_graphs[1]
+    for store in link_graphs:
         index = link_index_of(lambda q, on=store: select_on(on, q))  # type: ignore[misc]
         for table, columns, keys in (("instruments", INSTRUMENT_COLUMNS, ("symbol",)),
                                      ("links", LINK_COLUMNS, ("fromSymbol", "ordinal",
