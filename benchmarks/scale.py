@@ -48,12 +48,17 @@ def child_build(root: Path) -> None:
             peaks[last["stage"]] = round(_rss_mib())
         last["stage"] = stage
 
+    sys.path.insert(0, str(HERE))
+    import cpu
+
+    sampled = cpu.CpuByPart() if cpu.available() else None
     result = api.build(api.Paths(root), progress=progress)
     peaks[last["stage"] or "write"] = round(_rss_mib())
+    spent = sampled.stop() if sampled is not None else None
     dump = root / "data" / "normgraph.ttl"
     print(json.dumps({"timings": result.timings, "peaks": peaks,
                       "triples": result.triple_count, "conforms": result.report.conforms,
-                      "streamed": result.streamed,
+                      "streamed": result.streamed, "cpu": spent,
                       "dump_mib": round(dump.stat().st_size / 2**20, 1),
                       "peak_mib": round(_rss_mib()),
                       # the largest process the build started: a worker (they read,
@@ -303,6 +308,17 @@ def _rdflib(r: dict[str, object], query: str) -> object:
     return r.get(f"{query}_rdflib")
 
 
+def _cpu_line(r: dict[str, object]) -> str:
+    spent: dict[str, float] = r["cpu"]  # type: ignore[assignment]
+    total = sum(spent.values())
+    wall = float(r["build_wall"])  # type: ignore[arg-type]
+    return (f"- {r['size']:,} documents: {total:,.1f} s of CPU in {wall:,.1f} s "
+            f"({total / wall:.2f} cores of {os.cpu_count()}): the workers {spent['workers']:,}, "
+            f"the build's own process {spent['build']:,} (merge and write, the store's load, "
+            f"the validation and link-index queries), RocksDB's compaction "
+            f"{spent['compaction']:,}, the checker {spent['checker']:,}")
+
+
 def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
     lines = ["Build (seconds by stage; reading, extraction and, in a streamed build, the "
              "workers' part of the graph share their wall time; peak resident memory of the "
@@ -320,6 +336,11 @@ def report(rows: list[dict[str, object]], shipped: dict[str, float]) -> str:
             t.get("extract"), t.get("graph"), t.get("write"), t.get("validate"),
             t.get("store"), peak, f"{r.get('worker_mib', 0):,}",
             "streamed" if r.get("streamed") else "in memory", r["dump_mib"])) + " |")
+    spent = [r for r in rows if r.get("cpu")]
+    if spent:
+        lines += ["", "Where the build's CPU time went (seconds, sampled from /proc; see "
+                  "benchmarks/cpu.py):", ""]
+        lines += [_cpu_line(r) for r in spent]
     lines += ["", "Build stages after validation: the local query store and its link index "
               "(`store`), then the first answers after the build, each a new process (seconds):",
               "", "| documents | store (after validation) | first `lineage` CLI | second "

@@ -86,6 +86,13 @@ def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
     build_row = next(line for line in out.splitlines() if line.startswith("| 40 | "))
     assert int(build_row.split("|")[2].replace(",", "")) > 1000  # triples
     assert "40 documents: lineage ours / pyoxigraph = " in out
+    # the build's CPU time by what spent it, beside its wall time
+    spent = re.search(r"^- 40 documents: ([\d.]+) s of CPU in ([\d.]+) s \([\d.]+ cores of "
+                      r"\d+\): the workers ([\d.]+), the build's own process ([\d.]+) .*"
+                      r"RocksDB's compaction ([\d.]+), the checker ([\d.]+)$", out, re.M)
+    assert spent is not None, out
+    parts = [float(spent[i]) for i in (3, 4, 5, 6)]
+    assert float(spent[4]) > 0 and abs(sum(parts) - float(spent[1])) < 0.2
     assert "rdflib / ours = " in out
     assert "shipped data: `normgraph lineage 80/16`" in out
     # every catalogue query on our store on disk, asked of the dump's keeper and in a session
@@ -112,3 +119,29 @@ def test_the_scale_benchmark_runs_and_prints_its_tables(tmp_path: Path) -> None:
     first = next(line for line in out.splitlines() if line.startswith("| 40 | ")
                  and line.count("|") == 7)
     assert float(first.split("|")[3]) > 0
+
+
+def test_the_build_cpu_is_told_apart_by_what_spent_it() -> None:
+    import subprocess
+    import time
+
+    import cpu
+
+    if not cpu.available():
+        return
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass"
+    sampled = cpu.CpuByPart(interval=0.05)
+    worker = subprocess.Popen([sys.executable, "-c", burn])
+    # a checker is told by its command line, as the build starts it
+    checker = subprocess.Popen([sys.executable, "-c", burn, "normgraph.check.apart"])
+    start = time.process_time()
+    while time.process_time() - start < 0.3:
+        pass
+    worker.wait()
+    checker.wait()
+    spent = sampled.stop()
+    assert set(spent) == set(cpu.PARTS)
+    assert spent["checker"] >= 0.5
+    assert 0.5 <= spent["workers"] < 1.0  # the checker's time is not counted twice
+    assert spent["build"] >= 0.25
+    assert spent["compaction"] == 0
