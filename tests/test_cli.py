@@ -4,6 +4,7 @@ rdflib itself reads from the shipped dump."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -398,6 +399,27 @@ def test_build_in_a_copy_of_the_project(project: Path) -> None:
     assert result.stdout.splitlines()[-1] == f"wrote {dump}"
     assert g.value(R8016, URIRef(ELI + "id_local")) == Literal("A/RES/80/16")
     assert run("validate", dump).exit_code == 0
+
+
+def test_build_timings_name_each_stage_in_the_order_it_ran(project: Path) -> None:
+    result = run("build", "--root", project, "--timings")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"wrote {project / 'data' / 'normgraph.ttl'}"
+    line = lines[-2]
+    found = re.fullmatch(r"time: (.*); ([\d.]+) s in all; peak memory ([\d,]+) MiB(, the "
+                         r"largest process it started [\d,]+ MiB)?", line)
+    assert found is not None, line
+    stages = [part.split(" ") for part in found[1].split(", ")]
+    # a small graph is validated in memory before it is written, then the store is made
+    assert [name for name, _, _ in stages] == ["read", "extract", "graph", "validate",
+                                               "write", "store"]
+    seconds = [float(value) for _, value, unit in stages if unit == "s"]
+    assert len(seconds) == 6 and sum(seconds) <= float(found[2]) + 0.05
+    assert int(found[3].replace(",", "")) > 0
+    # without the option, no such line
+    assert not any(line.startswith("time: ") for line in
+                   run("build", "--root", project).stdout.splitlines())
 
 
 def test_build_that_does_not_conform_keeps_the_old_dump(project: Path) -> None:

@@ -6,6 +6,7 @@ behind."""
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -174,12 +175,16 @@ def test_the_cli_reports_a_streamed_build(tmp_path: Path, monkeypatch: pytest.Mo
     memory = api.build(paths, out=tmp_path / "memory.ttl", store=False, stream=False)
     monkeypatch.setattr(build_module, "STREAM_FROM", 8 if not how else 10_000)
     made = _spied(monkeypatch)
-    result = CliRunner().invoke(app, ["build", "--root", str(paths.root), *how])
+    result = CliRunner().invoke(app, ["build", "--root", str(paths.root), *how, "--timings"])
     assert result.exit_code == 0, result.output
     assert made == [True]
     assert result.stdout.splitlines()[0] == (
         f"read 8 documents ({memory.instruments} with a symbol), {memory.references} "
         f"references; graph of {memory.triple_count} triples")
+    # the stages in the order a streamed build runs them
+    assert re.fullmatch(r"time: read [\d.]+ s, extract [\d.]+ s, graph [\d.]+ s, write "
+                        r"[\d.]+ s, validate [\d.]+ s, store [\d.]+ s; [\d.]+ s in all; "
+                        r"peak memory [\d,]+ MiB.*", result.stdout.splitlines()[1])
     assert paths.dump.read_bytes() == (tmp_path / "memory.ttl").read_bytes()
     assert not list(paths.dump.parent.glob(".normgraph-runs-*"))
 

@@ -78,6 +78,9 @@ def build(
         None, "--stream/--in-memory",
         help="Build as a stream, in bounded memory (the default from 2,000 files), or hold "
              "the whole graph in memory (faster where memory allows)."),
+    timings: bool = typer.Option(
+        False, "--timings",
+        help="Print the seconds each stage took and the peak memory, after the summary."),
 ) -> None:
     """Read data/sources, extract, build and validate the graph, write data/normgraph.ttl."""
     from .. import api
@@ -93,6 +96,9 @@ def build(
         raise KeyboardInterrupt(signum)
 
     signal.signal(signal.SIGTERM, _terminate)
+    import time
+
+    started = time.perf_counter()
     try:
         with _progress() as progress:
             result = api.build(paths, strict=strict, out=out, progress=progress, stream=stream)
@@ -113,6 +119,8 @@ def build(
         typer.echo(f.line(), err=True)
     typer.echo(f"read {result.documents} documents ({result.instruments} with a symbol), "
                f"{result.references} references; graph of {result.triple_count} triples")
+    if timings:
+        typer.echo(_timings_line(result.timings, time.perf_counter() - started))
     if not result.report.conforms:
         fail(f"the graph does not conform ({len(result.report.violations)} violations); "
              f"the previous dump is untouched")
@@ -122,6 +130,26 @@ def build(
         typer.echo(f"wrote {result.written}")
     if result.errors:
         raise typer.Exit(1)
+
+
+def _timings_line(stages: dict[str, float], wall: float) -> str:
+    """The stages' seconds in the order they ran, the build's wall time, and the peak
+    resident memory of the build's process and of the largest process it started (a worker
+    or the checker), where the platform reports it."""
+    line = "time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in stages.items())
+    line += f"; {wall:.2f} s in all"
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return line
+    # kilobytes on Linux, bytes on macOS
+    unit = 1 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit / 2**20
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit / 2**20
+    line += f"; peak memory {own:,.0f} MiB"
+    if helper:
+        line += f", the largest process it started {helper:,.0f} MiB"
+    return line
 
 
 @app.command()

@@ -76,7 +76,8 @@ class BuildResult:
     errors: list[FileError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: Path | None = None
-    #: seconds spent in each stage: read, extract, graph, write, validate, store
+    #: seconds spent in each stage, in the order they ran: read, extract, graph, then write,
+    #: validate and store (a graph validated in memory with pySHACL: validate before write)
     timings: dict[str, float] = field(default_factory=dict)
     #: documents built, those with a symbol, the references they make, triples in the graph
     documents: int = 0
@@ -249,8 +250,11 @@ def _share(timings: dict[str, float], spent: dict[str, float]) -> None:
     total = sum(spent.get(k, 0.0) for k in stages) or 1.0
     shares = {k: round(both * spent.get(k, 0.0) / total, 3) for k in stages}
     shares["extract"] = round(both - shares["read"] - shares["graph"], 3)
-    timings["graph"] = round(timings.get("graph", 0.0) + shares.pop("graph"), 3)
+    shares["graph"] = round(timings.pop("graph", 0.0) + shares["graph"], 3)
+    later = dict(timings)  # the stages in the order they ran: these three first
+    timings.clear()
     timings.update(shares)
+    timings.update(later)
 
 
 def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, reference: Any,
