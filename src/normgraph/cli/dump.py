@@ -76,8 +76,8 @@ def build(
     root: Path | None = typer.Option(None, "--root", help="Project folder holding data/."),
     stream: bool | None = typer.Option(
         None, "--stream/--in-memory",
-        help="Build as a stream, in bounded memory (the default from 2,000 files), or hold "
-             "the whole graph in memory (faster where memory allows)."),
+        help="Build as a stream, in bounded memory (the default from 200 files; faster "
+             "too), or hold the whole graph in memory (small graphs validated by pySHACL)."),
     timings: bool = typer.Option(
         False, "--timings",
         help="Print the seconds each stage took and the peak memory, after the summary."),
