@@ -28,9 +28,13 @@ def available() -> bool:
     return Path("/proc/self/task").is_dir()
 
 
-def _cpu(stat: str) -> float:
-    """utime + stime of a ``/proc/.../stat`` line, in seconds."""
-    fields = stat.rsplit(")", 1)[1].split()
+def _fields(stat: str) -> list[str]:
+    """The fields of a ``/proc/.../stat`` line after the command's name (the state first)."""
+    return stat.rsplit(")", 1)[1].split()
+
+
+def _cpu(fields: list[str]) -> float:
+    """utime + stime of a stat line's :func:`_fields`, in seconds."""
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
@@ -69,22 +73,27 @@ class CpuByPart:
     def _sample(self) -> None:
         for tid in os.listdir(f"/proc/{self._me}/task"):
             comm = _read(f"/proc/{self._me}/task/{tid}/comm")
+            if not comm or not comm.startswith("rocksdb:"):
+                continue
             stat = _read(f"/proc/{self._me}/task/{tid}/stat")
-            if comm and stat and comm.startswith("rocksdb:"):
-                self._compaction[tid] = _cpu(stat)
+            if stat:
+                self._compaction[tid] = _cpu(_fields(stat))
         for pid in os.listdir("/proc"):
             if not pid.isdigit():
                 continue
             stat = _read(f"/proc/{pid}/stat")
-            if not stat or int(stat.rsplit(")", 1)[1].split()[1]) != self._me:
+            if not stat:
+                continue
+            fields = _fields(stat)
+            if int(fields[1]) != self._me:  # not one of the build's children
                 continue
             cmdline = _read(f"/proc/{pid}/cmdline") or ""
             if "normgraph.check.apart" in cmdline:
-                self._checker[int(pid)] = _cpu(stat)
+                self._checker[int(pid)] = _cpu(fields)
 
     def _own(self) -> float:
         stat = _read(f"/proc/{self._me}/task/{self._sampler}/stat") if self._sampler else None
-        return _cpu(stat) if stat else 0.0
+        return _cpu(_fields(stat)) if stat else 0.0
 
     def stop(self) -> dict[str, float]:
         self._sample()
