@@ -62,9 +62,10 @@ DUMP_HEADER = (
 #: files). This was 50,000 before
 PYSHACL_LIMIT = 15_000
 #: corpora of this many files and more are built as a stream when the dump is written. The
-#: stream is faster at every size measured (generated corpora on 2 cores, two runs each: 200
-#: files 1.5 s against 1.8-1.9 s in memory, 300 2.0 against 2.7, 600 2.6-2.7 against 4.5-4.8,
-#: 1,000 4.2-4.4 against 7.5-7.6, 10,000 43 against 96) and takes less memory; a smaller
+#: stream is faster at every size measured (generated corpora on 2 cores, two runs each, with
+#: workers from 400 files then: 200 files 1.5 s against 1.8-1.9 s in memory, 300 2.0 against
+#: 2.7, 600 2.6-2.7 against 4.5-4.8, 1,000 4.2-4.4 against 7.5-7.6, 10,000 43 against 96;
+#: with workers from 200 files, 200 files 1.2 against 1.7) and takes less memory; a smaller
 #: corpus is built in memory, where the caller keeps the extractions and the graph and a
 #: graph of up to PYSHACL_LIMIT triples is validated by pySHACL, the reference validator
 STREAM_FROM = 200
