@@ -23,7 +23,7 @@ from .vocab import PREFIXES, Kept, check_iri, data_prefixes
 __all__ = ["to_turtle", "turtle_chunks", "turtle_pieces", "prefix_lines", "AtomicFile",
            "to_ntriples", "ntriples_term", "serialize", "write_atomic", "sweep_dead", "FORMATS",
            "subject_entries", "entry_pairs", "entry_line", "turtle_blocks", "subject_block",
-           "render_term", "rendered_iri", "rendered_value", "lexical_form"]
+           "render_term", "rendered_iri", "namespaces", "rendered_value", "lexical_form"]
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -320,6 +320,11 @@ def subject_block(subject: str, pairs: list[tuple[str, str]]) -> str:
 def render_term(term: Any) -> str:
     """A term as the Turtle dump writes it."""
     return _term(term, _prefixes())
+
+
+def namespaces() -> dict[str, str]:
+    """The writer's prefixes: name -> namespace."""
+    return dict(_prefixes())
 
 
 def rendered_iri(text: str, namespaces: Mapping[str, str] | None = None) -> str:

@@ -45,12 +45,16 @@ class StreamedDump:
 
 def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
                   feed: Callable[[str, str], None], scratch: Path | None = None,
-                  chunk_chars: int = 4 << 20) -> StreamedDump:
+                  chunk_chars: int = 4 << 20,
+                  seen: Callable[[str, list[tuple[str, str]]], None] | None = None
+                  ) -> StreamedDump:
     """Write the dump's body (what follows the ``@prefix`` lines) from the graph's entries,
     sorted and each once (see :func:`normgraph.graph.dump.subject_entries`), with the graph's
     description: to ``write`` when given, and to ``feed`` in pieces of about ``chunk_chars``
     characters that each hold whole subject blocks (for loaders that run meanwhile), each
     with its subjects' entries (one line a subject, for a checker that reads no Turtle).
+    ``seen(subject, pairs)`` is told each subject once, with all its (predicate, object)
+    pairs as rendered.
 
     Blocks that sort after the first of the description's subjects are held in a scratch
     file (in ``scratch``) until the description is known."""
@@ -86,6 +90,8 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
             if at < len(keys) and keys[at] == subject:
                 held[subject] = set(pairs)
                 continue
+            if seen is not None:
+                seen(subject, pairs)
             if write is not None:
                 if at == 0:
                     write(("\n" + block).encode("utf-8"))
@@ -113,6 +119,9 @@ def write_entries(entries: Iterable[str], write: Callable[[bytes], None] | None,
         every = {subject: sorted(own | held.get(subject, set()))
                  for subject, own in mine.items()}
         blocks = {subject: subject_block(subject, pairs) for subject, pairs in every.items()}
+        if seen is not None:
+            for subject, pairs in every.items():
+                seen(subject, pairs)
         feed("\n".join(blocks.values()) + "\n",
              "\n".join(entry_line(subject, pairs) for subject, pairs in every.items()))
         if write is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,8 +42,9 @@ from ..graph.stream import write_entries
 from ..model import Extraction
 from ..read.catalog import load_catalog
 from ..resources import Paths
+from ..store.link_entries import LinkEntries
 from ..store.terms import StoreError
-from ..store.triplestore import LocalStore, StagedStore
+from ..store.triplestore import LINKS, LocalStore, StagedStore
 from .sources import Done, FileError, each_file, ingest, read_document, read_documents
 
 __all__ = ["FileError", "BuildResult", "read_document", "read_documents", "ingest", "build",
@@ -187,6 +189,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
     progress("extract", 0, len(files))
     spent: dict[str, float] = {}
     result = BuildResult([], {}, Report(), streamed=streamed)
+    links: LinkEntries | None = None
     with ExitStack() as stack:
         if streamed:
             # the sorted runs live beside the dump: a temporary folder may be held in memory
@@ -194,8 +197,11 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
             sweep_dead(target.parent, ".normgraph-runs-*")
             runs = stack.enter_context(SortedRuns(target.parent, RUN_CHARS,
                                                         prefix=".normgraph-runs-"))
+            if write and store:  # the link index, made as the dump is written
+                links = LinkEntries(target.parent)
+                stack.callback(links.close)
             body = _stream_graph(result, files, catalog, reference, runs, spent, progress,
-                                 lambda: lap("extract"), target.parent)
+                                 lambda: lap("extract"), target.parent, links)
         else:
             done: list[Done] = []
             result.errors = each_file(files, catalog, reference, done.append, progress, spent)
@@ -238,7 +244,7 @@ def build(paths: Paths | None = None, *, write: bool = True, strict: bool = Fals
                 if store:  # a small graph: the store is loaded from the dump just written
                     _make_store(target, None, None, result.warnings, kept=kept)
         elif engine == "oxigraph":
-            _write_validated(result, body, target, write, strict, store, lap, kept)
+            _write_validated(result, body, target, write, strict, store, lap, kept, links)
         else:
             raise ValueError(f"unknown validator {validator!r}")
     lap("store")
@@ -269,9 +275,11 @@ def _share(timings: dict[str, float], spent: dict[str, float]) -> None:
 
 def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, reference: Any,
                   runs: SortedRuns, spent: dict[str, float], progress: Any,
-                  extracted: Callable[[], None], scratch: Path) -> Body:
+                  extracted: Callable[[], None], scratch: Path,
+                  links: LinkEntries | None = None) -> Body:
     """Read, extract and build every document as a stream (the parts rendered by the
-    workers, their entries gathered in ``runs``); returns what writes the dump's body."""
+    workers, their entries gathered in ``runs``); returns what writes the dump's body (and
+    tells ``links`` each subject it writes)."""
     b = start(reference)  # no file's IRI is known yet: curated sources naming one wait
     iris: dict[str, URIRef] = {}
     notes: list[str] = []
@@ -301,7 +309,8 @@ def _stream_graph(result: BuildResult, files: list[Path], catalog: Any, referenc
 
     def body(write: Callable[[bytes], None] | None, feed: Feed, entries_wanted: bool) -> int:
         # the merge makes each subject's entry anyway: it is fed whatever is wanted
-        stats = write_entries(runs.merged(), write, feed, scratch)
+        stats = write_entries(runs.merged(), write, feed, scratch,
+                              seen=links.add if links is not None else None)
         runs.close()
         result.triple_count = stats.triples
         return stats.triples
@@ -316,7 +325,8 @@ def _may_write(result: BuildResult, write: bool, strict: bool) -> bool:
 
 
 def _write_validated(result: BuildResult, body: Body, target: Path, write: bool, strict: bool,
-                     store: bool, lap: Callable[[str], None], kept: bool = False) -> None:
+                     store: bool, lap: Callable[[str], None], kept: bool = False,
+                     links: LinkEntries | None = None) -> None:
     """Write the dump (to a temporary file) while Oxigraph loads the same text on another
     thread for validation; with ``store``, the new on-disk local query store is loaded too.
     A streamed build, or a graph of DISK_FROM triples and up, is validated on disk: on that
@@ -348,12 +358,19 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
         if filler:
             filler.feed(chunk)
 
+    making: Future[dict[str, Any] | None] | None = None
     with (AtomicFile(target) if write else nullcontext(None)) as sink:
         try:
             if sink:
                 sink.write(DUMP_HEADER + head)
             body(sink.write if sink else None, feed, apart is not None)
             lap("write")
+            if links is not None and staged is not None and sink:
+                # from what the writer saw, while the store's queries validate (they run
+                # without the GIL)
+                pool = ThreadPoolExecutor(1, thread_name_prefix="normgraph-links")
+                making = pool.submit(links.index)
+                pool.shutdown(wait=False)
             result.report = loader.finish()
             lap("validate")
             if sink and _may_write(result, write, strict):
@@ -366,8 +383,10 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                     if on_disk:  # let go of the staged store, so that it closes before it moves
                         loader.close()
                     _make_store(target, staged, filler, result.warnings, source=source,
-                                kept=kept)
+                                kept=kept, index=making.result() if making else None)
         finally:
+            if making is not None:
+                wait([making])  # before the collector's scratch file is closed
             loader.close()
             if filler:
                 filler.close()
@@ -387,10 +406,12 @@ def _stage_store(dump: Path, warnings: list[str]) -> StagedStore | None:
 
 
 def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: list[str],
-                source: Any = None, kept: bool = False) -> None:
+                source: Any = None, kept: bool = False,
+                index: dict[str, Any] | None = None) -> None:
     """Put the local query store for the dump just written in place with its link index:
-    the ``staged`` store (once ``filler``, if any, has loaded it; the index from ``source``
-    when given), or else one loaded from the dump. A keeper that held the old dump (now or,
+    the ``staged`` store (once ``filler``, if any, has loaded it; the index as given, else
+    made from ``source`` when given, else from the store), or else one loaded from the
+    dump. A keeper that held the old dump (now or,
     ``kept``, when the build began) is replaced by one loading the new (see
     :meth:`LocalStore.renew_keeper`). A failure is a
     warning (the dump is written; the first query will make the store)."""
@@ -399,7 +420,7 @@ def _make_store(dump: Path, staged: StagedStore | None, filler: Any, warnings: l
             if filler is not None:
                 filler.end()
                 filler.close()  # lets go of the staged store, which closes before it moves
-            staged.commit(source=source)
+            staged.commit(source=source, ready={LINKS: index} if index else None)
         else:
             LocalStore(dump).link_index()  # loads the store first, then makes the index
         LocalStore(dump).renew_keeper(held_before=kept)

@@ -49,6 +49,7 @@ __all__ = [
     "select_on",
     "link_index_of",
     "link_parts",
+    "ordered_index",
     "BESIDE",
     "RemoteStore",
     "open_store",
@@ -186,7 +187,7 @@ class LocalStore:
 
     def indexed(self) -> bool:
         """Whether the store and its link index are ready (no rebuild on the next call)."""
-        return self.fresh() and (self.home / "links.json").is_file()
+        return self.fresh() and (self.home / LINKS).is_file()
 
     def link_index(self) -> dict[str, Any]:
         """The citation network as plain lists (``instruments``: symbol, type, date, title;
@@ -194,7 +195,7 @@ class LocalStore:
         store is made (see :data:`BESIDE`) and kept until the dump changes. ``normgraph
         lineage`` walks it instead of running a transitive query: on a large corpus that query
         touches most of the graph."""
-        path = self.home / "links.json"
+        path = self.home / LINKS
         fingerprint = self._fingerprint()
         if _current(self._index, fingerprint):
             return self._index
@@ -541,9 +542,16 @@ def link_index_of(select: Callable[[str], Result], together: bool = False) -> di
             pieces = [pool.submit(rows, text, LINK_COLUMNS) for text in parts]
             found = {"instruments": asked.result(),
                      "links": [row for piece in pieces for row in piece.result()]}
-    found["instruments"].sort(key=_instrument_order)
-    found["links"].sort(key=_link_order)
-    return found
+    return ordered_index(found["instruments"], found["links"])
+
+
+def ordered_index(instruments: list[list[str | None]], links: list[list[str | None]]
+                  ) -> dict[str, Any]:
+    """The link index of these rows (the ``instruments`` and ``links`` queries' columns),
+    each table in its query's order, ties ordered by the other columns."""
+    instruments.sort(key=_instrument_order)
+    links.sort(key=_link_order)
+    return {"instruments": instruments, "links": links}
 
 
 def link_parts(select: Callable[[str], Result], text: str, parts: int,
@@ -600,19 +608,24 @@ def _unbound_first(values: Iterable[str | None]) -> Iterator[tuple[bool, str]]:
 
 
 def _write_link_index(select: Callable[[str], Result], folder: Path,
-                      fingerprint: dict[str, Any]) -> None:
+                      fingerprint: dict[str, Any], ready: dict[str, Any]) -> None:
     # select answers on an open pyoxigraph store (see StagedStore.commit): safe from threads
-    write_json(folder / "links.json",
-               {"fingerprint": fingerprint, **link_index_of(select, together=True)})
+    index = ready.get(LINKS) or link_index_of(select, together=True)
+    write_json(folder / LINKS, {"fingerprint": fingerprint, **index})
 
+
+#: the link index's file, beside the store
+LINKS = "links.json"
 
 #: What is built beside the local store, from it, each time the store is made: functions
-#: ``(select, folder, fingerprint)`` that write their files into ``folder`` (the staging
-#: folder, moved into place with the store). ``select(query)`` answers on the new graph, from
-#: several threads at once too.
+#: ``(select, folder, fingerprint, ready)`` that write their files into ``folder`` (the
+#: staging folder, moved into place with the store). ``select(query)`` answers on the new
+#: graph, from several threads at once too; ``ready`` holds what the caller made already, by
+#: file name (a streamed build makes the link index as it writes the dump: see
+#: :mod:`normgraph.store.link_entries`).
 #: Other indexes over the same graph join here.
-BESIDE: list[Callable[[Callable[[str], Result], Path, dict[str, Any]], None]] = [
-    _write_link_index]
+BESIDE: list[Callable[[Callable[[str], Result], Path, dict[str, Any], dict[str, Any]],
+                      None]] = [_write_link_index]
 
 
 class StagedStore:
@@ -627,16 +640,18 @@ class StagedStore:
         self.path = folder / "db"
         self.store: Any = ox.Store(str(self.path))
 
-    def commit(self, source: Any = None, fingerprint: dict[str, Any] | None = None) -> None:
+    def commit(self, source: Any = None, fingerprint: dict[str, Any] | None = None,
+               ready: dict[str, Any] | None = None) -> None:
         """Make what is built beside the store (:data:`BESIDE`; from ``source``, an open
-        pyoxigraph store holding the same graph, when a faster one is at hand), then move the
-        store and those files into place and stamp them with the dump's fingerprint (taken
-        now unless given: call this once the dump is in place)."""
+        pyoxigraph store holding the same graph, when a faster one is at hand; ``ready``:
+        what the caller made of it already, by file name), then move the store and those
+        files into place and stamp them with the dump's fingerprint (taken now unless given:
+        call this once the dump is in place)."""
         fingerprint = fingerprint or self.local._fingerprint()
         self.store.flush()
         on = source if source is not None else self.store
         for make in BESIDE:
-            make(lambda text: select_on(on, text), self.folder, fingerprint)
+            make(lambda text: select_on(on, text), self.folder, fingerprint, ready or {})
         on = None  # (it may be the store itself)
         self.store = None  # closes the database before it moves: its last reference
         home = self.local.home
