@@ -232,6 +232,31 @@ def test_a_cache_path_too_long_for_a_socket_keeps_its_socket_privately(
     assert not os.path.exists(socket_path)
 
 
+def test_a_killed_keeper_s_private_socket_folder_is_removed_by_the_next(
+        tmp_path: Path, dump: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keeper killed (SIGKILL) cannot remove its private socket folder: the next keeper
+    that needs one removes the folders of keepers that have ended, not those of live ones."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setenv("NORMGRAPH_KEEPER", "1")
+    cache = tmp_path / ("c" * 90)
+    store = api.LocalStore(dump, cache=cache, memory=False)
+    killed = store.keep(timeout=60)
+    private = Path(keeper_client.record(store.home)["socket"]).parent  # type: ignore[index]
+    assert private.parent == temporary and private.name.startswith(
+        f"normgraph-keeper.{killed.pid}.")
+    os.kill(killed.pid, signal.SIGKILL)
+    assert _ended(killed.pid) and private.is_dir()  # left behind
+    live = temporary / f"normgraph-keeper.{os.getpid()}.live.tmp"  # a live process's
+    live.mkdir()
+    try:
+        store.keep(timeout=60)
+        assert not private.exists() and live.is_dir()
+    finally:
+        store.stop_keeper()
+
+
 def test_a_build_replaces_the_keeper_of_the_dump_it_rewrites(env, project: Path) -> None:
     out = project / "out" / "normgraph.ttl"
     assert api.build(api.Paths(project), out=out).report.conforms

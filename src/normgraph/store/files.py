@@ -1,16 +1,21 @@
 """Small files of a local store's folder, shared by the store and its keeper: JSON records
-written whole, the fingerprint of a dump.
-Standard library only, so that every command may import it at no cost."""
+written whole, the fingerprint of a dump, folders left by processes that died.
+Standard library only (and the package's root modules), so that every command may import it
+at no cost."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fingerprint_of", "read_json", "write_json"]
+from ..resources import alive
+
+__all__ = ["fingerprint_of", "read_json", "write_json", "remove_dead"]
 
 
 def fingerprint_of(dump: Path) -> dict[str, Any]:
@@ -34,3 +39,12 @@ def write_json(path: Path, data: Any) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     os.replace(name, path)
+
+
+def remove_dead(folders: Iterable[Path]) -> None:
+    """Remove the folders named ``<name>.<pid>.<rest>`` whose process has ended (one killed
+    while it used its folder)."""
+    for folder in folders:
+        pid = folder.name.split(".")[1] if folder.name.count(".") >= 1 else ""
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)

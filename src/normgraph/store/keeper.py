@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import keeper_client as client
-from .files import fingerprint_of, read_json, write_json
+from .files import fingerprint_of, read_json, remove_dead, write_json
 from .terms import StoreError
 from .triplestore import execute, load_in_memory
 
@@ -166,7 +166,11 @@ def serve(dump: Path, home: Path) -> int:
     place = home / "keeper.sock"
     private = None
     if len(os.fsencode(place)) > SOCKET_PATH_MAX:
-        private = Path(tempfile.mkdtemp(prefix="normgraph-keeper-"))
+        # named for this process, so that the next keeper removes it if this one is killed
+        temporary = Path(tempfile.gettempdir())
+        remove_dead(temporary.glob("normgraph-keeper.*.tmp"))
+        private = Path(tempfile.mkdtemp(prefix=f"normgraph-keeper.{os.getpid()}.",
+                                        suffix=".tmp", dir=temporary))
         place = private / "sock"
     with contextlib.suppress(FileNotFoundError):
         place.unlink()

@@ -34,20 +34,18 @@ from itertools import product
 from pathlib import Path
 from typing import IO, Any
 
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
 from ..graph.dump import lexical_form, namespaces, rendered_iri
+from ..graph.vocab import CITO, ELI, NG
 from .catalogue import get_query
 from .triplestore import ordered_index
 
 __all__ = ["LinkEntries", "QUERIES_DIGEST"]
 
-_ELI = "http://data.europa.eu/eli/ontology#"
-_CITO = "http://purl.org/spar/cito/"
-_NG = "https://w3id.org/normgraph/ontology#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-_INSTRUMENT = _NG + "Instrument"
+_ELI, _CITO, _NG, _XSD = str(ELI), str(CITO), str(NG), str(XSD)
+_TYPE, _LABEL, _PREF = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel)
+_INSTRUMENT = str(NG.Instrument)
 
 #: what each predicate is kept as: the citation's columns, the subject's names, the
 #: instrument's columns, and (in the scratch file) the paragraph's place

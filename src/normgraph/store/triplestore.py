@@ -32,9 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from ..config import cache_dir
-from ..resources import alive
 from .catalogue import get_query
-from .files import fingerprint_of, read_json, write_json
+from .files import fingerprint_of, read_json, remove_dead, write_json
 from .terms import IRI, Result, StoreError, Term, bind_values, in_group, without_order
 
 if TYPE_CHECKING:
@@ -141,10 +140,7 @@ class LocalStore:
     def _sweep(self) -> None:
         """Remove staging folders and old stores left by processes that died while making or
         swapping a store (a build stopped by a kill): each names its maker's process id."""
-        for folder in [*self.home.glob("db.*.*"), *self.home.glob("old.*")]:
-            pid = folder.name.split(".")[1]
-            if pid.isdigit() and not alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
+        remove_dead([*self.home.glob("db.*.*"), *self.home.glob("old.*")])
 
     def _rebuild(self) -> None:
         import pyoxigraph as ox
