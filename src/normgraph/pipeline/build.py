@@ -359,17 +359,22 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
             filler.feed(chunk)
 
     making: Future[dict[str, Any] | None] | None = None
+    settling: Future[None] | None = None
     with (AtomicFile(target) if write else nullcontext(None)) as sink:
         try:
             if sink:
                 sink.write(DUMP_HEADER + head)
             body(sink.write if sink else None, feed, apart is not None)
             lap("write")
-            if links is not None and staged is not None and sink:
-                # from what the writer saw, while the store's queries validate (they run
-                # without the GIL)
-                pool = ThreadPoolExecutor(1, thread_name_prefix="normgraph-links")
-                making = pool.submit(links.index)
+            if staged is not None and on_disk and sink:
+                # once the store holds every piece, while its queries validate (they run
+                # without the GIL): its files merged, and the link index made from what the
+                # writer saw
+                loader.loaded()
+                pool = ThreadPoolExecutor(2, thread_name_prefix="normgraph-store")
+                settling = pool.submit(staged.settle)
+                if links is not None:
+                    making = pool.submit(links.index)
                 pool.shutdown(wait=False)
             result.report = loader.finish()
             lap("validate")
@@ -385,8 +390,9 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
                     _make_store(target, staged, filler, result.warnings, source=source,
                                 kept=kept, index=making.result() if making else None)
         finally:
-            if making is not None:
-                wait([making])  # before the collector's scratch file is closed
+            # before the collector's scratch file is closed, and the store discarded
+            pending: list[Future[Any]] = [f for f in (making, settling) if f is not None]
+            wait(pending)
             loader.close()
             if filler:
                 filler.close()

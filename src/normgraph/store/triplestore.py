@@ -635,6 +635,20 @@ class StagedStore:
         self.folder = folder
         self.path = folder / "db"
         self.store: Any = ox.Store(str(self.path))
+        self._settled = False
+        self._settling = threading.Lock()  # a second caller waits for the first's merge
+
+    def settle(self) -> None:
+        """Merge the files the loads left, all of them now (RocksDB's compaction, which
+        otherwise runs in the background only while the store is open for writing: the
+        store is then opened read-only). A store closed with its files unmerged answers
+        every later query slower: at 10,000 documents, 32 files against 10 after a 3.2 s
+        merge, `lineage` 1.09 -> 0.64 s, `instruments` 2.17 -> 0.96 s. Safe while the store
+        is queried, from another thread (pyoxigraph lets go of the GIL)."""
+        with self._settling:
+            if not self._settled:
+                self.store.optimize()
+                self._settled = True
 
     def commit(self, source: Any = None, fingerprint: dict[str, Any] | None = None,
                ready: dict[str, Any] | None = None) -> None:
@@ -645,6 +659,7 @@ class StagedStore:
         call this once the dump is in place)."""
         fingerprint = fingerprint or self.local._fingerprint()
         self.store.flush()
+        self.settle()
         on = source if source is not None else self.store
         for make in BESIDE:
             make(lambda text: select_on(on, text), self.folder, fingerprint, ready or {})
