@@ -517,9 +517,10 @@ def link_index_of(select: Callable[[str], Result], together: bool = False) -> di
     (the links query of 10,000 documents on a warm disk store: 3.3 s with it, 2.7 s
     without). ``together``: the ``instruments`` query and the ``links`` one, in as many
     parts as the machine has cores (at most 8; see :func:`link_parts`), asked at once (a
-    pyoxigraph store answers without the GIL). On 2 cores, the build's index on the new
-    disk store at 100,000 documents took 69 s as two queries at once (the links query the
-    whole time) and takes 55 s so."""
+    pyoxigraph store answers without the GIL). On 2 cores, the index of the new disk store
+    at 100,000 documents took 69 s as two queries at once (the links query the whole time)
+    and takes 55 s so; a streamed build makes it from the entries it writes instead
+    (:mod:`normgraph.store.link_entries`)."""
     instruments = without_order(get_query("instruments").text)
     links = without_order(get_query("links").text)
 
