@@ -349,14 +349,14 @@ def lexical_form(body: str) -> str:
     return _UNESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body)
 
 
-def rendered_value(text: str) -> str:
+def rendered_value(text: str, namespaces: Mapping[str, str] | None = None) -> str:
     """``str()`` of the term an object's rendered text stands for: a literal's lexical form,
-    an IRI's text."""
+    an IRI's text (a prefixed name read with ``namespaces``, as :func:`rendered_iri`)."""
     if text.startswith('"'):
         return lexical_form(text[1 : text.rindex('"')])
     if text[:1].isdigit() or text[:1] in "+-":
         return text  # an integer written short
-    return rendered_iri(text)
+    return rendered_iri(text, namespaces)
 
 
 def prefix_lines() -> str:

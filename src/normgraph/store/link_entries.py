@@ -36,7 +36,7 @@ from typing import IO, Any
 
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from ..graph.dump import lexical_form, namespaces, rendered_iri
+from ..graph.dump import namespaces, rendered_iri, rendered_value
 from ..graph.vocab import CITO, ELI, NG
 from .catalogue import get_query
 from .triplestore import ordered_index
@@ -285,21 +285,18 @@ def _many(held: Any) -> tuple[str, ...]:
 
 
 def _value_of(text: str, ns: dict[str, str]) -> str:
+    """The value of an object's rendered text (:func:`rendered_value`), or :class:`_Unsure`
+    where Oxigraph may give the literal back in another form than it is written."""
     if text.startswith('"'):
-        end = text.rindex('"')
-        body, tail = text[1:end], text[end + 1 :]
-        if not tail or tail.startswith("@"):
-            return lexical_form(body)
-        datatype = rendered_iri(tail[2:], ns)
-        lexical = lexical_form(body)
-        if datatype == _XSD + "string" or (
-                datatype == _XSD + "integer" and _CANONICAL_INTEGER.fullmatch(lexical)) or (
-                datatype == _XSD + "date" and _PLAIN_DATE.fullmatch(lexical)):
-            return lexical
-        raise _Unsure(f"a literal of {datatype} ({lexical[:40]!r}) that Oxigraph may write "
-                      f"back in another form")
-    if _SHORT_INTEGER.fullmatch(text):
-        if _CANONICAL_INTEGER.fullmatch(text):
-            return text
+        tail = text[text.rindex('"') + 1 :]
+        if tail.startswith("^^"):
+            datatype = rendered_iri(tail[2:], ns)
+            lexical = rendered_value(text, ns)
+            if not (datatype == _XSD + "string" or (
+                    datatype == _XSD + "integer" and _CANONICAL_INTEGER.fullmatch(lexical)) or (
+                    datatype == _XSD + "date" and _PLAIN_DATE.fullmatch(lexical))):
+                raise _Unsure(f"a literal of {datatype} ({lexical[:40]!r}) that Oxigraph may "
+                              f"write back in another form")
+    elif _SHORT_INTEGER.fullmatch(text) and not _CANONICAL_INTEGER.fullmatch(text):
         raise _Unsure(f"an integer written {text[:40]!r}, not in canonical form")
-    return rendered_iri(text, ns)
+    return rendered_value(text, ns)
