@@ -11,8 +11,9 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -362,37 +363,178 @@ def test_a_keeper_survives_garbage_on_its_socket(env, dump: Path) -> None:
     assert store.keeper().questions == 1  # type: ignore[union-attr]
 
 
+@contextlib.contextmanager
+def _fake_keeper(store: api.LocalStore, path: str,
+                 serve: Callable[[Any], None]) -> Iterator[None]:
+    """A socket at ``path`` that ``serve`` answers (given its listener, on a thread), named
+    as ``store``'s ready keeper for the dump as it is now."""
+    import socket
+    import threading
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(2)
+    threading.Thread(target=serve, args=(listener,), daemon=True).start()
+    store.home.mkdir(parents=True, exist_ok=True)
+    keeper_client.write_json(store.home / keeper_client.RECORD, {
+        "state": "ready", "pid": os.getpid(), "socket": path,
+        "fingerprint": store._fingerprint()})
+    try:
+        yield
+    finally:
+        (store.home / keeper_client.RECORD).unlink()
+        listener.close()
+
+
 def test_a_keeper_that_ends_mid_answer_sends_the_question_to_disk(env, dump: Path,
                                                                  tmp_path: Path) -> None:
     """A keeper's socket that promises an answer and closes part-way (as a keeper killed
     while writing would): the question is answered from the disk store, whole."""
-    import socket
-    import threading
-
     store = api.LocalStore(dump, memory=False)
     expected = api.LocalStore(dump, cache=tmp_path / "other", memory=False).select(COUNT).rows
-    path = str(tmp_path / "k.sock")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(1)
     answered = []
 
-    def cut_short() -> None:
+    def cut_short(listener: Any) -> None:
         conn, _ = listener.accept()
         with conn:
             keeper_client.read_line(conn)
             conn.sendall(b'{"ok": "results", "size": 1000}\n?n\n')
             answered.append(True)
 
-    thread = threading.Thread(target=cut_short, daemon=True)
-    thread.start()
-    store.home.mkdir(parents=True, exist_ok=True)
-    keeper_client.write_json(store.home / keeper_client.RECORD, {
-        "state": "ready", "pid": os.getpid(), "socket": path,
-        "fingerprint": store._fingerprint()})
-    try:
+    with _fake_keeper(store, str(tmp_path / "k.sock"), cut_short):
         assert store.select(COUNT).rows == expected
         assert answered == [True]  # it was asked, and its half answer was not taken
+
+
+def _connects(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Unix socket paths this process connects to from now on."""
+    import socket
+
+    seen: list[str] = []
+    real = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            seen.append(address)
+        real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return seen
+
+
+def test_a_process_that_asks_again_connects_once_per_thread(
+        env, dump: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook or a site asks a keeper many questions: each thread connects once, and the
+    answers (an error among them) are the disk store's."""
+    import threading
+
+    store = api.LocalStore(dump, memory=False)
+    store.keep(timeout=60)
+    connects = _connects(monkeypatch)
+    ask_type = "ASK { ?s a <https://w3id.org/normgraph/ontology#Body> }"
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 5"
+    disk = api.LocalStore(dump, cache=tmp_path / "other", memory=True)
+    expected = [disk.select(q).rows for q in (COUNT, ask_type, construct)]
+    assert [store.select(q).rows for q in (COUNT, ask_type, construct)] == expected
+    with pytest.raises(api.StoreError, match="not valid SPARQL"):
+        store.select("SELEC ?x WHERE {}")
+    assert store.select(COUNT).rows == expected[0]  # the error left the connection usable
+    assert len(connects) == 1
+    answers: list[Any] = []
+
+    def asks() -> None:
+        answers.extend(store.select(COUNT).rows for _ in range(3))
+
+    threads = [threading.Thread(target=asks) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert answers == [expected[0]] * 6
+    assert len(connects) == 3  # one more for each thread
+    assert store.keeper().questions == 5 + 6  # type: ignore[union-attr]
+
+
+def test_a_connection_the_keeper_closed_between_two_questions_is_made_again(
+        env, dump: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keeper closes a connection that stays silent, or one it cannot follow: the asker's
+    next question connects again and is still answered by the keeper."""
+    store = api.LocalStore(dump, memory=False)
+    path = str(tmp_path / "k.sock")
+    answered = []
+
+    def one_answer_per_connection(listener: Any) -> None:
+        for n in (7, 8):
+            conn, _ = listener.accept()
+            with conn:
+                keeper_client.read_line(conn)
+                body = f'?n\n"{n}"^^<http://www.w3.org/2001/XMLSchema#integer>\n'.encode()
+                conn.sendall(json.dumps({"ok": "results", "size": len(body)}).encode()
+                             + b"\n" + body)
+                answered.append(n)
+
+    with _fake_keeper(store, path, one_answer_per_connection):
+        connects = _connects(monkeypatch)
+        assert store.select(COUNT).rows == [{"n": "7"}]
+        assert store.select(COUNT).rows == [{"n": "8"}]  # not the disk store's count
+        assert answered == [7, 8] and connects == [path, path]
+
+
+def test_a_keeper_follows_a_bounded_number_of_connections(dump: Path, tmp_path: Path) -> None:
+    """Past the connections a keeper follows, a connection is closed after its first answer;
+    one that ends frees its place."""
+    import socket
+    import threading
+
+    from normgraph.store import keeper
+
+    held = keeper.Keeper(dump, tmp_path)
+    path = str(tmp_path / "k.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(4)
+    threading.Thread(target=keeper._work, args=(listener, held, threading.Semaphore(1)),
+                     daemon=True).start()
+    question = json.dumps({"op": "query", "query": COUNT,
+                           "fingerprint": held.fingerprint}).encode() + b"\n"
+    answers: list[dict[str, Any]] = []
+
+    def ask(conn: socket.socket) -> dict[str, Any] | None:
+        try:
+            conn.sendall(question)
+            line, rest = keeper_client.read_line(conn)
+        except OSError:
+            return None
+        if not line:
+            return None
+        header = json.loads(line)
+        keeper_client._read_exact(conn, header["size"], rest)
+        answers.append(header)
+        return header
+
+    def connection() -> socket.socket:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.settimeout(30)
+        conn.connect(path)
+        return conn
+
+    try:
+        first, second = connection(), connection()
+        assert ask(first) is not None and ask(first) is not None  # followed
+        assert ask(second) is not None
+        assert ask(second) is None  # no place left to follow it: closed after its answer
+        second.close()
+        first.close()  # its place is freed once the keeper sees it end
+        end = time.monotonic() + 10
+        while True:
+            third = connection()
+            assert ask(third) is not None
+            if ask(third) is not None:
+                break  # followed again
+            third.close()
+            assert time.monotonic() < end
+            time.sleep(0.05)
+        third.close()
+        assert held.questions == len(answers) >= 5
     finally:
-        (store.home / keeper_client.RECORD).unlink()
         listener.close()

@@ -16,12 +16,13 @@ faster: the rows are the disk store's (the same engine), only the order of the v
 Settings: ``NORMGRAPH_KEEPER=0`` turns keepers off (neither started nor asked);
 ``NORMGRAPH_KEEPER_IDLE``: seconds without a question before a keeper leaves (default 900).
 
-The protocol, one question per connection: a JSON line (``{"op": "query", "query": ...,
-"fingerprint": ...}`` or ``{"op": "status"}``), answered by a JSON line, then for a query the
-answer's bytes: SPARQL TSV results (``"results"``: every term written as in N-Triples, so
-nothing is lost) or N-Triples (``"triples"``), as many as the line's ``size`` says. The keeper
-imports this module; this one imports only the standard library, pyoxigraph and the
-package's root modules.
+The protocol: a JSON line (``{"op": "query", "query": ..., "fingerprint": ...}`` or
+``{"op": "status"}``), answered by a JSON line, then for a query the answer's bytes: SPARQL TSV
+results (``"results"``: every term written as in N-Triples, so nothing is lost) or N-Triples
+(``"triples"``), as many as the line's ``size`` says. Questions follow each other on a
+connection: a one-shot command asks one, a process that asks again keeps its connection (one
+per thread) and connects again when the keeper has closed it. The keeper imports this module;
+this one imports only the standard library, pyoxigraph and the package's root modules.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import fcntl
 import json
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,12 @@ SPENT = "spent.json"
 START_SECONDS = 0.5
 #: the longest line either side reads: a query's text is bounded at 1 MiB by the commands
 LINE_LIMIT = 16 << 20
+
+#: the keepers' records this process read, by path: the file's identity, and what it held
+_records: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+#: each thread's open connections to keepers, by the keeper's process id and socket path (and
+#: the process that opened them)
+_open = threading.local()
 
 
 def enabled() -> bool:
@@ -143,30 +151,98 @@ def _exchange(path: str, request: dict[str, Any],
     return conn, header if isinstance(header, dict) else None, rest
 
 
+def _record_as_written(home: Path) -> Any:
+    """The keeper's record in ``home`` as written, read again only when the file changed (it
+    is replaced whole: a new file each time); ``None`` when there is none."""
+    path = home / RECORD
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (st.st_ino, st.st_size, st.st_mtime_ns)
+    seen = _records.get(path)
+    if seen is not None and seen[0] == key:
+        return seen[1]
+    data = read_json(path)
+    _records[path] = (key, data)
+    return data
+
+
+def _connection(keeper: tuple[Any, str]) -> tuple[socket.socket, bool]:
+    """This thread's open connection to ``keeper`` (its process id and socket path) and
+    ``True``, else a new one and ``False``."""
+    import socket  # here, not above: a command that asks no keeper does not load it
+
+    held = getattr(_open, "connections", None)
+    if held is None or _open.pid != os.getpid():  # a forked child does not share its parent's
+        held = _open.connections = {}
+        _open.pid = os.getpid()
+    conn = held.pop(keeper, None)
+    if conn is not None:
+        return conn, True
+    for other in [k for k in held if not (isinstance(k[0], int) and alive(k[0]))]:
+        held.pop(other).close()  # to keepers that have ended since
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
+        conn.connect(keeper[1])
+        conn.settimeout(None)
+    except BaseException:
+        conn.close()
+        raise
+    return conn, False
+
+
+def _keep_open(keeper: tuple[Any, str], conn: socket.socket) -> None:
+    """Keep ``conn``, whose exchange ended cleanly, for this thread's next question."""
+    _open.connections[keeper] = conn
+
+
 def ask(home: Path, fingerprint: dict[str, Any], query: str) -> tuple[str, Any] | None:
     """The keeper's answer to ``query`` on the dump of ``fingerprint``: ``("results", parsed
     SPARQL results)``, ``("triples", parsed triples)`` or ``("error", one line)``; ``None``
-    when no keeper holding that dump answers (the caller goes to the disk store)."""
+    when no keeper holding that dump answers (the caller goes to the disk store). The
+    connection stays open for this thread's next question, as long as the keeper keeps it."""
     if not enabled():
         return None
     # the record as written: a dead keeper's socket refuses the call, and is cleared then
-    data = read_json(home / RECORD)
+    data = _record_as_written(home)
     if not isinstance(data, dict) or data.get("state") != "ready" or \
             data.get("fingerprint") != fingerprint:
         return None
-    request = {"op": "query", "query": query, "fingerprint": fingerprint}
+    keeper = (data.get("pid"), str(data.get("socket")))
+    request = json.dumps({"op": "query", "query": query, "fingerprint": fingerprint})
     try:
-        conn, header, rest = _exchange(str(data.get("socket")), request, None)
+        for _ in range(2):
+            conn, reused = _connection(keeper)
+            try:
+                conn.sendall(request.encode("utf-8") + b"\n")
+                line, rest = read_line(conn)
+            except BaseException as exc:
+                conn.close()
+                if reused and isinstance(exc, OSError):
+                    continue  # the keeper closed it after a silence: once more, anew
+                raise
+            if line or not reused:
+                break
+            conn.close()  # closed by the keeper between two questions
+        kept = False  # whether the exchange ended cleanly: the connection is then kept
         try:
-            if header is None or "stale" in header:
+            header = json.loads(line) if line else None
+            if not isinstance(header, dict):
                 return None
-            if "error" in header:
-                return "error", str(header["error"])
+            if "stale" in header or "error" in header:
+                kept = True
+                return None if "stale" in header else ("error", str(header["error"]))
             body = _read_exact(conn, int(header["size"]), rest)
             if body is None:
                 return None  # the keeper went away mid-answer
+            kept = True
         finally:
-            conn.close()
+            if kept:
+                _keep_open(keeper, conn)
+            else:
+                conn.close()
     except (OSError, ValueError, KeyError, TypeError):
         record(home)  # removes the record of a keeper that has ended
         return None
@@ -247,8 +323,6 @@ def spawn(home: Path, dump: Path) -> int | None:
         write_json(home / RECORD, {"state": "loading", "pid": proc.pid,
                                    "fingerprint": fingerprint_of(dump)})
         # reap it if it ends while this process still runs (a short test, a failed load)
-        import threading
-
         threading.Thread(target=proc.wait, daemon=True).start()
         return proc.pid
 
@@ -283,6 +357,8 @@ def stop(home: Path, timeout: float = 10.0) -> int | None:
                 break
         time.sleep(0.05)
     forget(home, pid)
+    for other in [k for k in getattr(_open, "connections", {}) if k[0] == pid]:
+        _open.connections.pop(other).close()
     return pid
 
 
