@@ -117,10 +117,13 @@ def _work(listener: socket.socket, keeper: Keeper, followed: threading.Semaphore
         except OSError:
             answered = False  # the asker went away or stalled
         if answered and followed.acquire(blocking=False):
-            threading.Thread(target=_follow, args=(conn, keeper, followed), daemon=True,
-                             name="normgraph-keeper-follow").start()
-        else:
-            conn.close()
+            try:
+                threading.Thread(target=_follow, args=(conn, keeper, followed), daemon=True,
+                                 name="normgraph-keeper-follow").start()
+                continue
+            except RuntimeError:  # no thread to be had: its asker connects again
+                followed.release()
+        conn.close()
 
 
 def _follow(conn: socket.socket, keeper: Keeper, followed: threading.Semaphore) -> None:
