@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,42 @@ def test_a_graph_with_few_citations_asks_the_links_query_whole() -> None:
     store.load(_citations(20), format=ox.RdfFormat.TURTLE)
     text = get_query("links").text
     assert link_parts(lambda q: select_on(store, q), text, 4, min_citations=1) == [text]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="a thread's own priority is Linux's")
+def test_a_streamed_build_validates_and_indexes_standing_back_for_the_merge(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new store's merge runs on one RocksDB thread; the validation and the link index
+    beside it run on threads of lower priority, and the caller's thread keeps its own."""
+    import threading
+
+    from normgraph.check.shacl_sparql import TurtleLoader
+    from normgraph.pipeline import build
+    from normgraph.store.link_entries import LinkEntries
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    seen: dict[str, tuple[int, int]] = {}
+
+    def watched(cls: type, name: str) -> None:
+        real = getattr(cls, name)
+
+        def call(self: object, *args: object, **kwargs: object) -> object:
+            seen[name] = (threading.get_native_id(), nice())
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, call)
+
+    watched(TurtleLoader, "finish")
+    watched(LinkEntries, "index")
+    monkeypatch.setenv("NORMGRAPH_CACHE", str(tmp_path / "cache"))
+    before = nice()
+    result = api.build(api.Paths(project), stream=True)
+    assert result.ok and result.written and api.LocalStore(result.written).indexed()
+    assert nice() == before
+    expected = min(before + build.BESIDE_MERGE_NICE, 19)
+    assert set(seen) == {"finish", "index"}
+    for thread, priority in seen.values():
+        assert thread != threading.get_native_id() and priority == expected
