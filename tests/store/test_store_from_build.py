@@ -334,3 +334,9 @@ def test_a_streamed_build_validates_and_indexes_standing_back_for_the_merge(
     assert set(seen) == {"finish", "index"}
     for thread, priority in seen.values():
         assert thread != threading.get_native_id() and priority == expected
+    # a pool's thread that runs two such tasks stands back once, not twice
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        levels = [pool.submit(build._beside_the_merge(nice)).result() for _ in range(2)]
+    assert levels == [expected, expected]

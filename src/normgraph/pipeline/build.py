@@ -417,14 +417,18 @@ def _write_validated(result: BuildResult, body: Body, target: Path, write: bool,
 
 
 def _beside_the_merge(task: Callable[[], T]) -> Callable[[], T]:
-    """``task``, run by a thread that stands back (:data:`BESIDE_MERGE_NICE`) for the new
-    store's merge, on Linux, where a thread has a priority of its own."""
+    """``task``, run by a thread that stands back (:data:`BESIDE_MERGE_NICE` below the
+    caller's priority) for the new store's merge, on Linux, where a thread has a priority of
+    its own. The level is the caller's plus that, whatever the thread ran before (a pool's
+    thread may run two such tasks)."""
+    if not sys.platform.startswith("linux"):
+        return task
+    level = min(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + BESIDE_MERGE_NICE,
+                19)
+
     def run() -> T:
-        if sys.platform.startswith("linux"):
-            thread = threading.get_native_id()
-            with suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, thread,
-                               os.getpriority(os.PRIO_PROCESS, thread) + BESIDE_MERGE_NICE)
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), level)
         return task()
 
     return run
