@@ -78,10 +78,10 @@ STREAM_FROM = 200
 #: a sorted run (about 90 MB of Python strings)
 RUN_CHARS = 64 << 20
 #: how far the threads that validate the new store and make its link index stand back for
-#: the merge of its files (a nice value, added to theirs): RocksDB merges on one thread, the
-#: longest task left once the dump is written, and they would otherwise take most of both
-#: cores from it (at 100,000 documents, validation and the index 45 s of CPU in 35 s, the
-#: merge 0.6 of a core, then 33 s more alone with the other core idle)
+#: the merge of its files (a nice value, added to the build's own thread's): RocksDB merges
+#: on one thread, the longest task left once the dump is written, and they would otherwise
+#: take most of both cores from it (at 100,000 documents, validation and the index 45 s of
+#: CPU in 35 s, the merge 0.6 of a core, then 33 s more alone with the other core idle)
 BESIDE_MERGE_NICE = 10
 
 T = TypeVar("T")

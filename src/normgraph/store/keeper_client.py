@@ -131,10 +131,9 @@ def _read_exact(conn: socket.socket, size: int, start: bytes) -> bytes | None:
     return bytes(body)
 
 
-def _exchange(path: str, request: dict[str, Any],
-              timeout: float | None) -> tuple[socket.socket, dict[str, Any] | None, bytes]:
-    """Connect, send ``request``; the open connection, the reply's header line (a dict) and
-    the bytes read after it. The caller closes the connection."""
+def _connect(path: str, timeout: float | None) -> socket.socket:
+    """A connection to the keeper listening at ``path``, its reads and writes then bounded
+    by ``timeout``."""
     import socket  # here, not above: a command that asks no keeper does not load it
 
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -142,6 +141,18 @@ def _exchange(path: str, request: dict[str, Any],
         conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
         conn.connect(path)
         conn.settimeout(timeout)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _exchange(path: str, request: dict[str, Any],
+              timeout: float | None) -> tuple[socket.socket, dict[str, Any] | None, bytes]:
+    """Connect, send ``request``; the open connection, the reply's header line (a dict) and
+    the bytes read after it. The caller closes the connection."""
+    conn = _connect(path, timeout)
+    try:
         conn.sendall(json.dumps(request).encode("utf-8") + b"\n")
         line, rest = read_line(conn)
         header = json.loads(line) if line else None
@@ -171,8 +182,6 @@ def _record_as_written(home: Path) -> Any:
 def _connection(keeper: tuple[Any, str]) -> tuple[socket.socket, bool]:
     """This thread's open connection to ``keeper`` (its process id and socket path) and
     ``True``, else a new one and ``False``."""
-    import socket  # here, not above: a command that asks no keeper does not load it
-
     held = getattr(_open, "connections", None)
     if held is None or _open.pid != os.getpid():  # a forked child does not share its parent's
         held = _open.connections = {}
@@ -182,15 +191,7 @@ def _connection(keeper: tuple[Any, str]) -> tuple[socket.socket, bool]:
         return conn, True
     for other in [k for k in held if not (isinstance(k[0], int) and alive(k[0]))]:
         held.pop(other).close()  # to keepers that have ended since
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.settimeout(2.0)  # a keeper that does not take the call is as good as none
-        conn.connect(keeper[1])
-        conn.settimeout(None)
-    except BaseException:
-        conn.close()
-        raise
-    return conn, False
+    return _connect(keeper[1], None), False
 
 
 def _keep_open(keeper: tuple[Any, str], conn: socket.socket) -> None:
