@@ -4,7 +4,8 @@ baselines a user would otherwise write (plain rdflib, plain pyoxigraph) on the s
     python benchmarks/scale.py                 # 100 and 1,000 documents (a few minutes)
     # the README's tables (under 10 minutes)
     python benchmarks/scale.py --rdflib-limit 400000 1000 10000
-    python benchmarks/scale.py --build-only 100000   # the largest build (about 11 minutes)
+    python benchmarks/scale.py --build-only 100000   # the largest build (about 8 minutes,
+                                                     # more the first time: it writes the corpus)
 
 Per size it prints the build time and peak memory by stage (read, extract, graph, validate,
 write), the dump size, lineage and thematic query latency in-process and as a CLI call, the
