@@ -512,14 +512,8 @@ def test_a_keeper_follows_a_bounded_number_of_connections(dump: Path, tmp_path: 
         answers.append(header)
         return header
 
-    def connection() -> socket.socket:
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.settimeout(30)
-        conn.connect(path)
-        return conn
-
     try:
-        first, second = connection(), connection()
+        first, second = keeper_client._connect(path, 30), keeper_client._connect(path, 30)
         assert ask(first) is not None and ask(first) is not None  # followed
         assert ask(second) is not None
         assert ask(second) is None  # no place left to follow it: closed after its answer
@@ -527,7 +521,7 @@ def test_a_keeper_follows_a_bounded_number_of_connections(dump: Path, tmp_path: 
         first.close()  # its place is freed once the keeper sees it end
         end = time.monotonic() + 10
         while True:
-            third = connection()
+            third = keeper_client._connect(path, 30)
             assert ask(third) is not None
             if ask(third) is not None:
                 break  # followed again

@@ -144,12 +144,12 @@ def _answer(conn: socket.socket, keeper: Keeper, first: bool) -> bool:
     another (not after a malformed request, nor when the asker closed it between two:
     the first request of a connection that closes at once is a malformed one)."""
     try:
-        line = client.read_line(conn)
-        if not line[0] and not line[1] and not first:
+        line, after = client.read_line(conn)
+        if not line and not after and not first:
             return False  # the asker is done
-        if line[1]:
+        if after:
             raise ValueError("more than one line at once")
-        request = json.loads(line[0])
+        request = json.loads(line)
         if not isinstance(request, dict):
             raise ValueError("not an object")
     except ValueError as exc:
